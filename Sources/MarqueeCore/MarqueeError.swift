@@ -1,0 +1,37 @@
+import Foundation
+
+/// One failed rule of a request, named by the field it concerns.
+public struct FieldError: Sendable, Equatable, Codable {
+    public var field: String
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// Everything that can go wrong in Marquee's domain. The HTTP layer maps each case to one
+/// status code, in one place.
+public enum MarqueeError: Error, Sendable, Equatable {
+    /// The request breaks one or more rules (422).
+    case validation([FieldError])
+    /// No such thing, or not the caller's to see (404). The associated value names what.
+    case notFound(String)
+    /// Some of the requested seats are taken (409).
+    case seatsTaken([Int])
+    /// An account with this email exists (409).
+    case emailTaken
+    /// The request conflicts with the booking's current state (409).
+    case conflict(String)
+    /// A hold was confirmed after it had expired (410).
+    case holdExpired
+    /// Missing, malformed, expired or forged credentials (401).
+    case unauthenticated(String)
+    /// Authenticated, but without the needed role (403).
+    case forbidden
+    /// Too many attempts; try again after the given number of seconds (429).
+    case throttled(retryAfterSeconds: Int)
+    /// The database does not answer (503).
+    case unavailable(String)
+}

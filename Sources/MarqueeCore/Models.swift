@@ -1,0 +1,98 @@
+import Foundation
+
+/// What a user may do: customers book, admins also create shows and see every booking.
+public enum UserRole: String, Sendable, Codable, CaseIterable {
+    case customer
+    case admin
+}
+
+/// A person with an account.
+public struct User: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var email: String
+    public var role: UserRole
+    public var createdAt: Date
+
+    public init(id: String, name: String, email: String, role: UserRole, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.role = role
+        self.createdAt = createdAt
+    }
+}
+
+/// A show as listed: its fixed facts and how many seats are still free.
+public struct Show: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var startTime: Date
+    public var totalSeats: Int
+    public var availableSeats: Int
+    public var createdAt: Date
+
+    public init(id: String, name: String, startTime: Date, totalSeats: Int, availableSeats: Int, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.startTime = startTime
+        self.totalSeats = totalSeats
+        self.availableSeats = availableSeats
+        self.createdAt = createdAt
+    }
+}
+
+/// A show with its seat map: the seats that are confirmed or held and unexpired.
+public struct ShowDetail: Sendable, Equatable {
+    public var show: Show
+    public var takenSeats: [Int]
+
+    public init(show: Show, takenSeats: [Int]) {
+        self.show = show
+        self.takenSeats = takenSeats
+    }
+}
+
+/// One booking of one or more seats of one show.
+public struct Booking: Sendable, Equatable {
+    public var id: String
+    public var showId: String
+    public var userId: String
+    public var userName: String
+    public var seats: [Int]
+    public var status: BookingStatus
+    public var createdAt: Date
+    public var expiresAt: Date?
+
+    public init(
+        id: String, showId: String, userId: String, userName: String, seats: [Int],
+        status: BookingStatus, createdAt: Date, expiresAt: Date?
+    ) {
+        self.id = id
+        self.showId = showId
+        self.userId = userId
+        self.userName = userName
+        self.seats = seats
+        self.status = status
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+
+    /// Whether this booking holds its seats at `now`: confirmed, or held and not yet expired.
+    public func isActive(at now: Date) -> Bool {
+        switch status {
+        case .confirmed: true
+        case .pending: expiresAt.map { $0 > now } ?? false
+        case .cancelled, .expired: false
+        }
+    }
+}
+
+/// Makes the opaque ids Marquee hands out.
+public enum Identifier {
+    /// A new random id (a lowercase UUID).
+    public static func make() -> String { UUID().uuidString.lowercased() }
+
+    /// Whether `text` could be an id Marquee made; anything else names nothing.
+    public static func isWellFormed(_ text: String) -> Bool { UUID(uuidString: text) != nil }
+}

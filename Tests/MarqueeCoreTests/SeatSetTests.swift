@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import MarqueeCore
+
+@Suite struct SeatSetTests {
+    @Test func seatsAreSortedAscending() throws {
+        #expect(try SeatSet([5, 1, 3], maximum: 10).seats == [1, 3, 5])
+    }
+
+    @Test func anEmptySelectionIsRefused() {
+        #expect(throws: MarqueeError.self) { try SeatSet([], maximum: 10) }
+    }
+
+    @Test func duplicatesAreRefusedAndNamed() {
+        do {
+            _ = try SeatSet([2, 7, 2, 7, 7], maximum: 10)
+            Issue.record("duplicates were accepted")
+        } catch {
+            guard case .validation(let errors) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(errors.first?.field == "seats")
+            #expect(errors.first?.message.contains("2, 7") == true)
+        }
+    }
+
+    @Test func moreThanTheMaximumIsRefused() throws {
+        #expect(throws: MarqueeError.self) { try SeatSet(Array(1...11), maximum: 10) }
+        #expect(try SeatSet(Array(1...10), maximum: 10).seats.count == 10)
+    }
+
+    @Test func seatNumbersStartAtOne() {
+        #expect(throws: MarqueeError.self) { try SeatSet([0, 1], maximum: 10) }
+        #expect(throws: MarqueeError.self) { try SeatSet([-3], maximum: 10) }
+    }
+
+    @Test func seatsBeyondTheShowAreOutOfRange() throws {
+        let seats = try SeatSet([1, 50, 51, 99], maximum: 10)
+        #expect(seats.outOfRange(totalSeats: 50) == [51, 99])
+        #expect(seats.outOfRange(totalSeats: 100).isEmpty)
+    }
+}
+
+@Suite struct BookingStatusTests {
+    @Test func aHoldCanBeConfirmedCancelledOrExpire() {
+        #expect(BookingStatus.pending.successors == [.confirmed, .cancelled, .expired])
+    }
+
+    @Test func aConfirmedBookingCanOnlyBeCancelled() {
+        #expect(BookingStatus.confirmed.canMove(to: .cancelled))
+        #expect(!BookingStatus.confirmed.canMove(to: .pending))
+        #expect(!BookingStatus.confirmed.canMove(to: .expired))
+    }
+
+    @Test(arguments: [BookingStatus.cancelled, .expired])
+    func cancelledAndExpiredAreFinal(status: BookingStatus) {
+        #expect(status.successors.isEmpty)
+        #expect(!status.holdsSeats)
+    }
+
+    @Test func aHoldHoldsSeatsOnlyUntilItExpires() {
+        let now = Date(timeIntervalSince1970: 1_000)
+        var booking = Booking(
+            id: "b", showId: "s", userId: "u", userName: "U", seats: [1], status: .pending, createdAt: now,
+            expiresAt: now.addingTimeInterval(60))
+        #expect(booking.isActive(at: now))
+        #expect(!booking.isActive(at: now.addingTimeInterval(60)))
+        booking.status = .confirmed
+        #expect(booking.isActive(at: now.addingTimeInterval(3600)))
+    }
+}
