@@ -1,0 +1,303 @@
+import Foundation
+import Logging
+import MarqueeCore
+import PostgresNIO
+
+/// The production store: PostgreSQL through PostgresNIO's pooled client. The client's
+/// ``run()`` must be running (the server runs it as a service) while the store is used.
+public final class PostgresStore: BookingStore {
+    public let client: PostgresClient
+    private let logger: Logger
+
+    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// Runs the connection pool until the surrounding task is cancelled.
+    public func run() async { await client.run() }
+
+    public func close() async throws {}
+
+    public func ping() async throws {
+        try await client.query("SELECT 1", logger: logger)
+    }
+
+    /// Runs the migrations that are missing, holding an advisory lock so that instances
+    /// starting together take turns.
+    public func migrate() async throws {
+        let lock: Int64 = 0x6d61_7271_7565_65  // "marquee"
+        try await client.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(\(lock))", logger: logger)
+            do {
+                try await connection.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                    """, logger: logger)
+                var applied = 0
+                for try await version in try await connection.query(
+                    "SELECT coalesce(max(version), 0) FROM schema_migrations", logger: logger
+                ).decode(Int.self) {
+                    applied = version
+                }
+                for migration in PostgresSchema.migrations where migration.version > applied {
+                    try await connection.withTransaction(logger: logger) { transaction in
+                        for statement in migration.statements {
+                            try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        try await transaction.query(
+                            "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
+                    }
+                }
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(lock))", logger: logger)
+                throw error
+            }
+            try await connection.query("SELECT pg_advisory_unlock(\(lock))", logger: logger)
+        }
+    }
+
+    // MARK: Users
+
+    private static let userColumns = "id, name, email, role, created_at, password_hash"
+    private typealias UserRow = (UUID, String, String, String, Date, String)
+
+    private static func user(_ row: UserRow) -> User {
+        User(
+            id: row.0.uuidString.lowercased(), name: row.1, email: row.2,
+            role: UserRole(rawValue: row.3) ?? .customer, createdAt: row.4)
+    }
+
+    public func createUser(_ new: NewUser) async throws -> User {
+        let user = User(id: Identifier.make(), name: new.name, email: new.email, role: new.role, createdAt: new.createdAt)
+        do {
+            try await insert(user, passwordHash: new.passwordHash, on: nil)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw MarqueeError.emailTaken
+        }
+        return user
+    }
+
+    private func insert(_ user: User, passwordHash: String, on connection: PostgresConnection?) async throws {
+        let query: PostgresQuery = """
+            INSERT INTO users (id, name, email, email_key, password_hash, role, created_at)
+            VALUES (\(UUID(uuidString: user.id)!), \(user.name), \(user.email), \(EmailAddress.key(user.email)),
+                    \(passwordHash), \(user.role.rawValue), \(user.createdAt))
+            """
+        if let connection {
+            try await connection.query(query, logger: logger)
+        } else {
+            try await client.query(query, logger: logger)
+        }
+    }
+
+    public func credentials(email: String) async throws -> Credentials? {
+        let rows = try await client.query(
+            "SELECT \(unescaped: Self.userColumns) FROM users WHERE email_key = \(EmailAddress.key(email))",
+            logger: logger)
+        for try await row in rows.decode(UserRow.self) {
+            return Credentials(user: Self.user(row), passwordHash: row.5)
+        }
+        return nil
+    }
+
+    public func user(id: String) async throws -> User? {
+        guard let uuid = UUID(uuidString: id) else { return nil }
+        let rows = try await client.query(
+            "SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(uuid)", logger: logger)
+        for try await row in rows.decode(UserRow.self) { return Self.user(row) }
+        return nil
+    }
+
+    public func ensureAdmin(email: String, name: String, passwordHash: String?, now: Date) async throws -> User {
+        do {
+            return try await ensureAdminInTransaction(email: email, name: name, passwordHash: passwordHash, now: now)
+        } catch let error as PostgresTransactionError {
+            // Callers want the reason, not PostgresNIO's envelope around it.
+            throw error.closureError ?? error
+        }
+    }
+
+    private func ensureAdminInTransaction(email: String, name: String, passwordHash: String?, now: Date) async throws
+        -> User
+    {
+        try await client.withTransaction(logger: logger) { connection in
+            let key = EmailAddress.key(email)
+            // The row lock makes two instances bootstrapping the same admin take turns.
+            let rows = try await connection.query(
+                "SELECT \(unescaped: Self.userColumns) FROM users WHERE email_key = \(key) FOR UPDATE",
+                logger: logger)
+            for try await row in rows.decode(UserRow.self) {
+                try await connection.query(
+                    """
+                    UPDATE users SET role = 'admin', password_hash = coalesce(\(passwordHash), password_hash)
+                    WHERE id = \(row.0)
+                    """, logger: logger)
+                var user = Self.user(row)
+                user.role = .admin
+                return user
+            }
+            guard let passwordHash else { throw AdminBootstrapError.passwordRequired(email: email) }
+            let user = User(id: Identifier.make(), name: name, email: email, role: .admin, createdAt: now)
+            try await insert(user, passwordHash: passwordHash, on: connection)
+            return user
+        }
+    }
+
+    // MARK: Shows
+
+    /// The show columns, with the seats free at `clock.now`; queries join `clock` as
+    /// `(SELECT <now>::timestamptz AS now) AS clock`.
+    private static let showColumns = """
+        s.id, s.name, s.start_time, s.total_seats, s.created_at,
+        (extract(epoch FROM s.start_time) * 1000000)::int8,
+        s.total_seats - (SELECT count(*) FROM seat_claims c
+                         WHERE c.show_id = s.id AND (c.expires_at IS NULL OR c.expires_at > clock.now))::int
+        """
+
+    private typealias ShowRow = (UUID, String, Date, Int, Date, Int64, Int)
+
+    private static func show(_ row: ShowRow) -> (show: Show, startMicros: Int64) {
+        (
+            Show(
+                id: row.0.uuidString.lowercased(), name: row.1, startTime: row.2, totalSeats: row.3,
+                availableSeats: row.6, createdAt: row.4),
+            row.5
+        )
+    }
+
+    public func createShow(_ new: NewShow, now: Date) async throws -> Show {
+        let id = UUID()
+        let micros = Micros.from(new.startTime)
+        try await client.query(
+            """
+            INSERT INTO shows (id, name, start_time, total_seats, created_at)
+            VALUES (\(id), \(new.name), 'epoch'::timestamptz + \(micros) * interval '1 microsecond',
+                    \(new.totalSeats), \(now))
+            """, logger: logger)
+        return Show(
+            id: id.uuidString.lowercased(), name: new.name, startTime: Micros.date(micros),
+            totalSeats: new.totalSeats, availableSeats: new.totalSeats, createdAt: now)
+    }
+
+    public func shows(_ query: ShowQuery, now: Date) async throws -> ShowPage {
+        // Microseconds travel as integers, so a cursor never skips or repeats a show.
+        let from = query.from.map(Micros.from)
+        let afterMicros = query.after?.startMicros
+        let afterId = query.after.flatMap { UUID(uuidString: $0.id) }
+        var rows: [(show: Show, startMicros: Int64)] = []
+        for try await row in try await client.query(
+            """
+            SELECT \(unescaped: Self.showColumns)
+            FROM shows s, (SELECT \(now)::timestamptz AS now) AS clock
+            WHERE (\(from)::int8 IS NULL OR s.start_time >= 'epoch'::timestamptz + \(from) * interval '1 microsecond')
+              AND (\(afterMicros)::int8 IS NULL
+                   OR (s.start_time, s.id) > ('epoch'::timestamptz + \(afterMicros) * interval '1 microsecond', \(afterId)))
+            ORDER BY s.start_time, s.id LIMIT \(query.limit + 1)
+            """, logger: logger
+        ).decode(ShowRow.self) {
+            rows.append(Self.show(row))
+        }
+        return SQLiteStore.page(rows, limit: query.limit)
+    }
+
+    public func show(id: String, now: Date) async throws -> ShowDetail? {
+        guard let uuid = UUID(uuidString: id) else { return nil }
+        return try await client.withConnection { connection in
+            var found: Show?
+            for try await row in try await connection.query(
+                """
+                SELECT \(unescaped: Self.showColumns)
+                FROM shows s, (SELECT \(now)::timestamptz AS now) AS clock WHERE s.id = \(uuid)
+                """, logger: logger
+            ).decode(ShowRow.self) {
+                found = Self.show(row).show
+            }
+            guard let show = found else { return nil }
+            var taken: [Int] = []
+            for try await seat in try await connection.query(
+                """
+                SELECT seat FROM seat_claims
+                WHERE show_id = \(uuid) AND (expires_at IS NULL OR expires_at > \(now)) ORDER BY seat
+                """, logger: logger
+            ).decode(Int32.self) {
+                taken.append(Int(seat))
+            }
+            return ShowDetail(show: show, takenSeats: taken)
+        }
+    }
+
+    // MARK: Bookings
+
+    public func book(_ request: BookingRequest, now: Date) async throws -> Booking {
+        guard let show = UUID(uuidString: request.showId) else { throw MarqueeError.notFound("show") }
+        guard let user = UUID(uuidString: request.userId) else { throw MarqueeError.notFound("user") }
+        let id = UUID()
+        let seats = request.seats.seats.map { Int32($0) }
+        let rows = try await client.query(
+            """
+            SELECT result_outcome, result_seats FROM marquee_book(
+                \(id), \(show), \(user), \(request.userName), \(seats), \(now), \(request.holdUntil))
+            """, logger: logger)
+        for try await (outcome, detail) in rows.decode((String, [Int32]?).self) {
+            switch outcome {
+            case "booked":
+                return Booking(
+                    id: id.uuidString.lowercased(), showId: request.showId, userId: request.userId,
+                    userName: request.userName, seats: request.seats.seats,
+                    status: request.holdUntil == nil ? .confirmed : .pending, createdAt: now,
+                    expiresAt: request.holdUntil)
+            case "show_not_found":
+                throw MarqueeError.notFound("show")
+            case "out_of_range":
+                throw SeatSet.rangeError(totalSeats: Int(detail?.first ?? 0))
+            case "conflict":
+                throw MarqueeError.seatsTaken((detail ?? []).map(Int.init))
+            default:
+                break
+            }
+        }
+        throw BookingFunctionError.unexpectedAnswer
+    }
+
+    private static let bookingColumns = "id, show_id, user_id, user_name, seats, status, created_at, expires_at"
+    private typealias BookingRow = (UUID, UUID, UUID, String, [Int32], String, Date, Date?)
+
+    private static func booking(_ row: BookingRow) -> Booking {
+        Booking(
+            id: row.0.uuidString.lowercased(), showId: row.1.uuidString.lowercased(),
+            userId: row.2.uuidString.lowercased(), userName: row.3, seats: row.4.map(Int.init).sorted(),
+            status: BookingStatus(rawValue: row.5) ?? .cancelled, createdAt: row.6, expiresAt: row.7)
+    }
+
+    public func bookings(userId: String) async throws -> [Booking] {
+        guard let uuid = UUID(uuidString: userId) else { return [] }
+        var result: [Booking] = []
+        for try await row in try await client.query(
+            """
+            SELECT \(unescaped: Self.bookingColumns) FROM bookings WHERE user_id = \(uuid)
+            ORDER BY created_at DESC, id DESC
+            """, logger: logger
+        ).decode(BookingRow.self) {
+            result.append(Self.booking(row))
+        }
+        return result
+    }
+
+    public func booking(id: String) async throws -> Booking? {
+        guard let uuid = UUID(uuidString: id) else { return nil }
+        for try await row in try await client.query(
+            "SELECT \(unescaped: Self.bookingColumns) FROM bookings WHERE id = \(uuid)", logger: logger
+        ).decode(BookingRow.self) {
+            return Self.booking(row)
+        }
+        return nil
+    }
+}
+
+/// The booking function answered with something this code does not know: a schema and code
+/// out of step.
+enum BookingFunctionError: Error {
+    case unexpectedAnswer
+}

@@ -1,0 +1,308 @@
+import Foundation
+import GRDB
+import MarqueeCore
+
+/// The embedded store: one SQLite file in WAL mode. Every write runs inside
+/// `BEGIN IMMEDIATE`, so writers queue one at a time, across processes too.
+public final class SQLiteStore: BookingStore {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path`. Call ``migrate()`` before use.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+    }
+
+    /// Runs `body` in an immediate transaction: the write lock is taken before the first read,
+    /// so what the body reads cannot change before it commits.
+    private func writeImmediately<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    public func migrate() async throws {
+        try await writeImmediately { db in
+            try db.execute(
+                sql: "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"
+            )
+            let applied = try Int.fetchOne(db, sql: "SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0
+            for migration in SQLiteSchema.migrations where migration.version > applied {
+                try db.execute(sql: migration.sql)
+                try db.execute(
+                    sql: "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    arguments: [migration.version, Micros.from(Date())]
+                )
+            }
+        }
+    }
+
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+
+    // MARK: Users
+
+    public func createUser(_ new: NewUser) async throws -> User {
+        let user = User(id: Identifier.make(), name: new.name, email: new.email, role: new.role, createdAt: new.createdAt)
+        do {
+            try await writeImmediately { db in
+                try Self.insert(user, passwordHash: new.passwordHash, into: db)
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw MarqueeError.emailTaken
+        }
+        return user
+    }
+
+    private static func insert(_ user: User, passwordHash: String, into db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO users (id, name, email, email_key, password_hash, role, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                user.id, user.name, user.email, EmailAddress.key(user.email), passwordHash, user.role.rawValue,
+                Micros.from(user.createdAt),
+            ]
+        )
+    }
+
+    private static let userColumns = "id, name, email, role, created_at, password_hash"
+
+    private static func user(_ row: Row) -> User {
+        User(
+            id: row["id"], name: row["name"], email: row["email"],
+            role: UserRole(rawValue: row["role"]) ?? .customer, createdAt: Micros.date(row["created_at"])
+        )
+    }
+
+    public func credentials(email: String) async throws -> Credentials? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.userColumns) FROM users WHERE email_key = ?",
+                arguments: [EmailAddress.key(email)]
+            ).map { Credentials(user: Self.user($0), passwordHash: $0["password_hash"]) }
+        }
+    }
+
+    public func user(id: String) async throws -> User? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.userColumns) FROM users WHERE id = ?", arguments: [id])
+                .map(Self.user)
+        }
+    }
+
+    public func ensureAdmin(email: String, name: String, passwordHash: String?, now: Date) async throws -> User {
+        try await writeImmediately { db in
+            let key = EmailAddress.key(email)
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT \(Self.userColumns) FROM users WHERE email_key = ?", arguments: [key])
+            {
+                try db.execute(
+                    sql: "UPDATE users SET role = 'admin', password_hash = coalesce(?, password_hash) WHERE id = ?",
+                    arguments: [passwordHash, row["id"] as String]
+                )
+                var user = Self.user(row)
+                user.role = .admin
+                return user
+            }
+            guard let passwordHash else { throw AdminBootstrapError.passwordRequired(email: email) }
+            let user = User(id: Identifier.make(), name: name, email: email, role: .admin, createdAt: now)
+            try Self.insert(user, passwordHash: passwordHash, into: db)
+            return user
+        }
+    }
+
+    // MARK: Shows
+
+    /// Seats held at `?` (a time in micros): confirmed, or held and unexpired.
+    private static let activeClaim = "(c.expires_at IS NULL OR c.expires_at > ?)"
+
+    private static let showColumns = """
+        s.id, s.name, s.start_time, s.total_seats, s.created_at,
+        s.total_seats - (SELECT count(*) FROM seat_claims c WHERE c.show_id = s.id AND \(activeClaim)) AS available
+        """
+
+    private static func show(_ row: Row) -> Show {
+        Show(
+            id: row["id"], name: row["name"], startTime: Micros.date(row["start_time"]),
+            totalSeats: row["total_seats"], availableSeats: row["available"], createdAt: Micros.date(row["created_at"])
+        )
+    }
+
+    public func createShow(_ new: NewShow, now: Date) async throws -> Show {
+        let show = Show(
+            id: Identifier.make(), name: new.name, startTime: Micros.date(Micros.from(new.startTime)),
+            totalSeats: new.totalSeats, availableSeats: new.totalSeats, createdAt: now
+        )
+        try await writeImmediately { db in
+            try db.execute(
+                sql: "INSERT INTO shows (id, name, start_time, total_seats, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [show.id, show.name, Micros.from(show.startTime), show.totalSeats, Micros.from(now)]
+            )
+        }
+        return show
+    }
+
+    public func shows(_ query: ShowQuery, now: Date) async throws -> ShowPage {
+        let rows = try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.showColumns) FROM shows s
+                    WHERE s.start_time >= ? AND (s.start_time, s.id) > (?, ?)
+                    ORDER BY s.start_time, s.id LIMIT ?
+                    """,
+                arguments: [
+                    Micros.from(now),  // for the available-seats count
+                    query.from.map(Micros.from) ?? Int64.min,
+                    query.after?.startMicros ?? Int64.min, query.after?.id ?? "",
+                    query.limit + 1,
+                ]
+            )
+        }
+        return Self.page(rows.map { (Self.show($0), $0["start_time"] as Int64) }, limit: query.limit)
+    }
+
+    /// Cuts the `limit + 1` rows a page query fetched into a page and the next cursor.
+    static func page(_ rows: [(show: Show, startMicros: Int64)], limit: Int) -> ShowPage {
+        guard rows.count > limit else { return ShowPage(items: rows.map(\.show), next: nil) }
+        let last = rows[limit - 1]
+        return ShowPage(
+            items: rows.prefix(limit).map(\.show),
+            next: ShowCursor(startMicros: last.startMicros, id: last.show.id)
+        )
+    }
+
+    public func show(id: String, now: Date) async throws -> ShowDetail? {
+        try await pool.read { db in
+            let at = Micros.from(now)
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Self.showColumns) FROM shows s WHERE s.id = ?", arguments: [at, id])
+            else { return nil }
+            let taken = try Int.fetchAll(
+                db,
+                sql: "SELECT c.seat FROM seat_claims c WHERE c.show_id = ? AND \(Self.activeClaim) ORDER BY c.seat",
+                arguments: [id, at]
+            )
+            return ShowDetail(show: Self.show(row), takenSeats: taken)
+        }
+    }
+
+    // MARK: Bookings
+
+    public func book(_ request: BookingRequest, now: Date) async throws -> Booking {
+        let booking = Booking(
+            id: Identifier.make(), showId: request.showId, userId: request.userId, userName: request.userName,
+            seats: request.seats.seats, status: request.holdUntil == nil ? .confirmed : .pending,
+            createdAt: now, expiresAt: request.holdUntil
+        )
+        let at = Micros.from(now)
+        let seatsJSON = "[" + booking.seats.map(String.init).joined(separator: ",") + "]"
+        try await writeImmediately { db in
+            // 1. The show, under the write lock this transaction already holds.
+            guard
+                let total = try Int.fetchOne(
+                    db, sql: "SELECT total_seats FROM shows WHERE id = ?", arguments: [booking.showId])
+            else { throw MarqueeError.notFound("show") }
+            // 2. Every seat must exist.
+            guard request.seats.outOfRange(totalSeats: total).isEmpty else {
+                throw SeatSet.rangeError(totalSeats: total)
+            }
+            // 3. Claims on these seats: active ones refuse the booking, expired holds give way.
+            let claims = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seat, booking_id, expires_at FROM seat_claims
+                    WHERE show_id = ? AND seat IN (SELECT value FROM json_each(?))
+                    """,
+                arguments: [booking.showId, seatsJSON]
+            )
+            let taken = claims.filter { row in (row["expires_at"] as Int64?).map { $0 > at } ?? true }
+            guard taken.isEmpty else { throw MarqueeError.seatsTaken(taken.map { $0["seat"] as Int }.sorted()) }
+            for lapsed in Set(claims.map { $0["booking_id"] as String }) {
+                try Self.expire(bookingId: lapsed, in: db)
+            }
+            // 4. The booking and its claims; the claims' primary key refuses a second sale.
+            try db.execute(
+                sql: """
+                    INSERT INTO bookings (id, show_id, user_id, user_name, seats, status, created_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    booking.id, booking.showId, booking.userId, booking.userName, seatsJSON, booking.status.rawValue,
+                    at, booking.expiresAt.map(Micros.from),
+                ]
+            )
+            try db.execute(
+                sql: "INSERT INTO seat_claims (show_id, seat, booking_id, expires_at) SELECT ?, value, ?, ? FROM json_each(?)",
+                arguments: [booking.showId, booking.id, booking.expiresAt.map(Micros.from), seatsJSON]
+            )
+        }
+        return booking
+    }
+
+    /// Marks a lapsed hold `EXPIRED` and frees all of its seats.
+    private static func expire(bookingId: String, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE bookings SET status = 'EXPIRED', expires_at = NULL WHERE id = ? AND status = 'PENDING'",
+            arguments: [bookingId]
+        )
+        try db.execute(sql: "DELETE FROM seat_claims WHERE booking_id = ?", arguments: [bookingId])
+    }
+
+    private static let bookingColumns = "id, show_id, user_id, user_name, seats, status, created_at, expires_at"
+
+    private static func booking(_ row: Row) -> Booking {
+        let seats = (row["seats"] as String).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            .split(separator: ",").compactMap { Int($0) }
+        return Booking(
+            id: row["id"], showId: row["show_id"], userId: row["user_id"], userName: row["user_name"],
+            seats: seats, status: BookingStatus(rawValue: row["status"]) ?? .cancelled,
+            createdAt: Micros.date(row["created_at"]), expiresAt: (row["expires_at"] as Int64?).map(Micros.date)
+        )
+    }
+
+    public func bookings(userId: String) async throws -> [Booking] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.bookingColumns) FROM bookings WHERE user_id = ? ORDER BY created_at DESC, id DESC",
+                arguments: [userId]
+            ).map(Self.booking)
+        }
+    }
+
+    public func booking(id: String) async throws -> Booking? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.bookingColumns) FROM bookings WHERE id = ?", arguments: [id])
+                .map(Self.booking)
+        }
+    }
+}
+
+/// Why an admin could not be created.
+public enum AdminBootstrapError: Error, CustomStringConvertible {
+    case passwordRequired(email: String)
+
+    public var description: String {
+        switch self {
+        case .passwordRequired(let email): "No account \(email) exists yet; give a password to create it."
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+import Logging
+import MarqueeCore
+import MarqueeStore
+import PostgresNIO
+import Testing
+
+/// The engines the conformance suite runs on. PostgreSQL needs `MARQUEE_TEST_DATABASE_URL`
+/// (scripts/test starts a throwaway server and sets it); with `MARQUEE_REQUIRE_POSTGRES=1`
+/// a missing URL fails the tests instead of leaving PostgreSQL out.
+enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    static var available: [Engine] {
+        let environment = ProcessInfo.processInfo.environment
+        if environment["MARQUEE_TEST_DATABASE_URL"] != nil || environment["MARQUEE_REQUIRE_POSTGRES"] == "1" {
+            return [.sqlite, .postgres]
+        }
+        return [.sqlite]
+    }
+}
+
+/// A store on a brand-new database, migrated, with a way to run raw SQL beside it.
+struct StoreFixture: Sendable {
+    var store: any BookingStore
+    /// Runs one statement directly on the engine, bypassing the store.
+    var execute: @Sendable (String) async throws -> Void
+}
+
+enum StoreHarness {
+    static let logger: Logger = {
+        var logger = Logger(label: "marquee-test")
+        logger.logLevel = .error
+        return logger
+    }()
+
+    static func withStore<T: Sendable>(
+        _ engine: Engine, _ body: @Sendable (StoreFixture) async throws -> T
+    ) async throws -> T {
+        switch engine {
+        case .sqlite: return try await withSQLite(body)
+        case .postgres: return try await withPostgres(body)
+        }
+    }
+
+    private static func withSQLite<T: Sendable>(_ body: @Sendable (StoreFixture) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("test.sqlite").path
+        let store = try SQLiteStore(path: path)
+        try await store.migrate()
+        let fixture = StoreFixture(store: store) { sql in
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in try db.execute(sql: sql) }
+        }
+        let result = try await body(fixture)
+        try await store.close()
+        return result
+    }
+
+    static func postgresURL() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["MARQUEE_TEST_DATABASE_URL"] else {
+            throw HarnessError("MARQUEE_TEST_DATABASE_URL is not set; run scripts/test, which starts PostgreSQL.")
+        }
+        return url
+    }
+
+    /// Creates a database of its own for one test, runs the test, and drops it.
+    static func withPostgres<T: Sendable>(_ body: @Sendable (StoreFixture) async throws -> T) async throws -> T {
+        let adminURL = try postgresURL()
+        let name = "marquee_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await withClient(adminURL) { admin in
+            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        }
+        var components = URLComponents(string: adminURL)!
+        components.path = "/" + name
+        let testURL = components.string!
+        do {
+            let result = try await withClient(testURL) { raw in
+                let store = PostgresStore(configuration: try PostgresURL.configuration(testURL), logger: logger)
+                return try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await store.run() }
+                    defer { group.cancelAll() }
+                    try await store.migrate()
+                    let fixture = StoreFixture(store: store) { sql in
+                        try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                    }
+                    return try await body(fixture)
+                }
+            }
+            try await dropDatabase(name, adminURL: adminURL)
+            return result
+        } catch {
+            try? await dropDatabase(name, adminURL: adminURL)
+            throw error
+        }
+    }
+
+    private static func dropDatabase(_ name: String, adminURL: String) async throws {
+        try await withClient(adminURL) { admin in
+            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+        }
+    }
+
+    static func withClient<T: Sendable>(
+        _ url: String, _ body: @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(configuration: try PostgresURL.configuration(url), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension BookingStore {
+    /// A customer with a throwaway password hash.
+    func makeUser(_ name: String, now: Date = Date()) async throws -> User {
+        try await createUser(
+            NewUser(name: name, email: "\(name.lowercased())-\(UUID().uuidString.prefix(8))@example.com",
+                    passwordHash: "$2b$04$notarealhashnotarealhashnotarealhashnotarealhashnot", createdAt: now))
+    }
+
+    func makeShow(seats: Int, startingIn days: Double = 30, now: Date = Date()) async throws -> Show {
+        try await createShow(
+            NewShow(name: "Show \(UUID().uuidString.prefix(4))", startTime: now.addingTimeInterval(days * 86_400),
+                    totalSeats: seats), now: now)
+    }
+
+    func book(_ seats: [Int], of show: Show, by user: User, holdUntil: Date? = nil, now: Date = Date()) async throws
+        -> Booking
+    {
+        try await book(
+            BookingRequest(showId: show.id, userId: user.id, userName: user.name,
+                           seats: try SeatSet(seats, maximum: 100), holdUntil: holdUntil), now: now)
+    }
+}
+
+/// Whether two users are the same account; times agree to the microsecond the stores keep.
+func same(_ a: User?, _ b: User?) -> Bool {
+    guard let a, let b else { return a == nil && b == nil }
+    return a.id == b.id && a.name == b.name && a.email == b.email && a.role == b.role
+        && abs(a.createdAt.timeIntervalSince(b.createdAt)) < 0.000_002
+}
