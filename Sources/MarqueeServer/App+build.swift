@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import Logging
+import MarqueeAPI
+import MarqueeCore
+import MarqueeStore
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import ServiceLifecycle
+
+/// Builds the application that `marquee serve` runs and the tests exercise: the store
+/// (SQLite or PostgreSQL), its migrations and admin bootstrap before the server starts,
+/// and the routes generated from openapi.yaml behind Marquee's middleware.
+public func buildApplication(
+    configuration: AppConfiguration,
+    logger: Logger,
+    clock: @escaping @Sendable () -> Date = { Date() }
+) async throws -> some ApplicationProtocol {
+    let opened = try openStore(configuration, logger: logger)
+    let keys = try signingKeys(configuration)
+    let passwords = PasswordHasher(cost: configuration.bcryptCost)
+    let handlers = APIHandlers(
+        store: opened.store,
+        tokens: await TokenAuthority(
+            keys: keys, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience,
+            lifetime: configuration.tokenLifetime),
+        passwords: passwords,
+        throttle: LoginThrottle(
+            perEmail: configuration.loginFailuresPerEmail, perAddress: configuration.loginFailuresPerAddress,
+            window: configuration.loginWindow),
+        configuration: configuration,
+        clock: clock
+    )
+
+    let router = Router(context: MarqueeRequestContext.self)
+    router.add(middleware: RequestScopeMiddleware())
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+    try handlers.registerHandlers(
+        on: router, serverURL: Servers.Server1.url(), configuration: Configuration(dateTranscoder: RFC3339DateTranscoder()))
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Marquee"),
+        services: opened.services,
+        logger: logger
+    )
+    app.beforeServerStarts {
+        if configuration.migrateOnStart { try await opened.store.migrate() }
+        if let admin = configuration.admin {
+            _ = try await ensureAdmin(
+                in: opened.store, email: admin.email, name: admin.name, password: admin.password,
+                bcryptCost: configuration.bcryptCost)
+            logger.info("Admin account is ready", metadata: ["email": "\(admin.email)"])
+        }
+    }
+    return app
+}
+
+/// The store the configuration names, and the services that must run while it is used.
+public func openStore(_ configuration: AppConfiguration, logger: Logger) throws -> (
+    store: any BookingStore, services: [any Service]
+) {
+    guard let url = configuration.databaseURL else {
+        return (try SQLiteStore(path: configuration.databasePath), [])
+    }
+    var postgres = try PostgresURL.configuration(url)
+    postgres.options.maximumConnections = configuration.databasePoolSize
+    let store = PostgresStore(configuration: postgres, logger: logger)
+    return (store, [PoolService(store: store)])
+}
+
+/// The keys tokens are signed with. The embedded default makes its own; with PostgreSQL,
+/// several instances must share keys, so they have to be configured.
+func signingKeys(_ configuration: AppConfiguration) throws -> [SigningKey] {
+    if !configuration.signingKeys.isEmpty { return configuration.signingKeys }
+    guard configuration.databaseURL == nil else {
+        throw ConfigurationError(
+            "DATABASE_URL is set but no JWT signing key is: set MARQUEE_JWT_KEYS to kid:secret "
+                + "(a secret of at least \(SigningKey.minimumSecretBytes) bytes), the same on every instance.")
+    }
+    return [try SigningKey.embedded(besideDatabaseAt: configuration.databasePath)]
+}
+
+/// Runs the PostgreSQL connection pool for as long as the application runs.
+struct PoolService: Service {
+    let store: PostgresStore
+
+    func run() async throws {
+        // Shut down after the HTTP server (services stop in reverse order), so requests in
+        // flight keep their connections until they finish.
+        try await cancelWhenGracefulShutdown {
+            await store.run()
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import JWTKit
+import MarqueeCore
+
+/// The claims of a Marquee access token. All of them are checked on every request.
+struct AccessClaims: JWTPayload {
+    var sub: SubjectClaim
+    var iss: IssuerClaim
+    var aud: AudienceClaim
+    var exp: ExpirationClaim
+    var iat: IssuedAtClaim?
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+    }
+}
+
+/// Signs and verifies access tokens: HS256 only, with `kid`, `iss`, `aud`, `exp` and `sub`.
+/// The first configured key signs; every configured key verifies, which is how keys rotate.
+struct TokenAuthority: Sendable {
+    private let keys: JWTKeyCollection
+    private let signingKid: String
+    private let knownKids: Set<String>
+    private let issuer: String
+    private let audience: String
+    private let lifetime: Duration
+
+    init(keys signingKeys: [SigningKey], issuer: String, audience: String, lifetime: Duration) async {
+        let collection = JWTKeyCollection()
+        for key in signingKeys {
+            await collection.add(hmac: HMACKey(from: key.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
+        }
+        self.keys = collection
+        self.signingKid = signingKeys[0].kid
+        self.knownKids = Set(signingKeys.map(\.kid))
+        self.issuer = issuer
+        self.audience = audience
+        self.lifetime = lifetime
+    }
+
+    func issue(for user: User, now: Date = Date()) async throws -> String {
+        // Whole seconds: NumericDate may be fractional, but many verifiers expect integers.
+        let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let claims = AccessClaims(
+            sub: SubjectClaim(value: user.id), iss: IssuerClaim(value: issuer), aud: AudienceClaim(value: audience),
+            exp: ExpirationClaim(value: now.addingTimeInterval(lifetime.seconds)), iat: IssuedAtClaim(value: now)
+        )
+        return try await keys.sign(claims, kid: JWKIdentifier(string: signingKid))
+    }
+
+    /// The user id a valid token names; throws ``MarqueeError/unauthenticated(_:)`` otherwise.
+    func verify(_ token: String) async throws(MarqueeError) -> String {
+        // JWTKit would fall back to its default key for an unknown kid; Marquee refuses
+        // any token whose header is not exactly an HS256 token with one of its own kids.
+        guard let header = Self.header(of: token), header.alg == "HS256", let kid = header.kid,
+            knownKids.contains(kid)
+        else { throw .unauthenticated("The token is not valid.") }
+        let claims: AccessClaims
+        do {
+            claims = try await keys.verify(token, as: AccessClaims.self)
+        } catch let error as JWTError where error.errorType == .claimVerificationFailure {
+            throw .unauthenticated("The token has expired.")
+        } catch {
+            throw .unauthenticated("The token is not valid.")
+        }
+        guard claims.iss.value == issuer, claims.aud.value.contains(audience), !claims.sub.value.isEmpty else {
+            throw .unauthenticated("The token is not valid.")
+        }
+        return claims.sub.value
+    }
+
+    private struct Header: Decodable {
+        var alg: String?
+        var kid: String?
+    }
+
+    private static func header(of token: String) -> Header? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, var base64 = parts.first.map(String.init) else { return nil }
+        base64 = base64.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        return try? JSONDecoder().decode(Header.self, from: data)
+    }
+}
+
+extension Duration {
+    var seconds: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

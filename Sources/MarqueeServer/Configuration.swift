@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+
+/// Every setting of a running Marquee, read once in `main` from flags and the environment.
+public struct AppConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The SQLite file used when no `databaseURL` is set.
+    public var databasePath = "marquee.sqlite"
+    /// `postgres://…`: use PostgreSQL instead of the embedded SQLite file.
+    public var databaseURL: String?
+    /// Largest number of PostgreSQL connections one instance opens.
+    public var databasePoolSize = 20
+    /// Run schema migrations at start.
+    public var migrateOnStart = true
+
+    /// JWT signing keys; the first signs, all verify. Empty with SQLite: a key is generated
+    /// once and kept beside the database file. Empty with PostgreSQL: the server refuses to start.
+    public var signingKeys: [SigningKey] = []
+    public var tokenIssuer = "marquee"
+    public var tokenAudience = "marquee"
+    public var tokenLifetime: Duration = .seconds(3600)
+    public var bcryptCost = 12
+
+    public var holdDuration: Duration = .seconds(120)
+    public var maxSeatsPerBooking = 10
+    public var maxBodyBytes = 64 * 1024
+
+    /// Failed logins allowed per email, and per client address, within `loginWindow`.
+    public var loginFailuresPerEmail = 10
+    public var loginFailuresPerAddress = 100
+    public var loginWindow: Duration = .seconds(15 * 60)
+
+    /// An admin account that must exist: created, or its password and role set at start.
+    public var admin: AdminAccount?
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+}
+
+/// An admin account brought into being at start (`MARQUEE_ADMIN_EMAIL`, `MARQUEE_ADMIN_PASSWORD`).
+public struct AdminAccount: Sendable {
+    public var email: String
+    public var password: String
+    public var name: String
+
+    public init(email: String, password: String, name: String = "Administrator") {
+        self.email = email
+        self.password = password
+        self.name = name
+    }
+}
+
+/// A configuration the server cannot start with, with what to set instead.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) { self.description = description }
+}

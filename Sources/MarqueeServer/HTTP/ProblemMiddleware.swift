@@ -1,0 +1,70 @@
+import Hummingbird
+import Logging
+import MarqueeAPI
+import MarqueeCore
+import OpenAPIRuntime
+
+/// Turns every error below it into a problem-details response. Unexpected errors are
+/// logged with the request id; the client sees only a generic 500.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = MarqueeRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error)
+            if problem.status.code >= 500 && problem.status != .serviceUnavailable {
+                context.logger.error("Request failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            return problem.response
+        }
+    }
+
+    /// The one time field each operation that takes a time reads (see openapi.yaml).
+    static let timeFields = ["createShow": "startTime", "listShows": "from"]
+
+    static func problem(for error: any Error) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let error as MarqueeError:
+            return Problem(error)
+        case let error as DecodingError:
+            return Problem(error)
+        case let error as ServerError:
+            // The generated server wraps whatever failed: our handlers' errors, request
+            // decoding, content-type checks.
+            if let underlying = error.underlyingError as? MarqueeError { return Problem(underlying) }
+            if let underlying = error.underlyingError as? DecodingError {
+                // A request without a body can only have failed on its query.
+                if error.request.method == .get { return Problem(queryError: underlying) }
+                return Problem(underlying)
+            }
+            if let underlying = error.underlyingError as? Problem { return underlying }
+            if error.underlyingError is RFC3339DateTranscoder.InvalidTime {
+                let field = Self.timeFields[error.operationID] ?? "body"
+                let message = "\(field) must be an RFC 3339 time such as 2031-01-01T20:00:00Z."
+                return Problem(
+                    .unprocessableContent, "validation", "Validation failed", detail: message,
+                    errors: [FieldError(field: field, message: message)])
+            }
+            if error.httpStatus == .unsupportedMediaType {
+                return Problem(
+                    .unsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+                    detail: "Send the body as application/json.")
+            }
+            if (400..<500).contains(error.httpStatus.code) {
+                return Problem(error.httpStatus, "bad-request", "Bad request", detail: error.causeDescription)
+            }
+            return .internalError
+        case let error as any HTTPResponseError where (400..<500).contains(error.status.code):
+            let status = error.status
+            return Problem(status, status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-"), status.reasonPhrase)
+        default:
+            return .internalError
+        }
+    }
+}

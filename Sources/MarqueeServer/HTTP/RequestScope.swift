@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Hummingbird's per-request context, plus the client's address (for login throttling).
+public struct MarqueeRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let clientAddress: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
+    }
+}
+
+/// What the OpenAPI handlers need from the HTTP request that the generated inputs do not
+/// carry: the request id, the bearer token and the client's address. Set for the duration
+/// of one request by ``RequestScopeMiddleware``.
+struct RequestScope: Sendable {
+    @TaskLocal static var current = RequestScope(requestID: "-", authorization: nil, clientAddress: nil)
+
+    var requestID: String
+    var authorization: String?
+    var clientAddress: String?
+
+    /// The token of an `Authorization: Bearer …` header, if there is one.
+    var bearerToken: String? {
+        guard let authorization else { return nil }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+}
+
+/// Gives every request an id (the client's `X-Request-ID` when it is safe, a new one
+/// otherwise), runs the request inside its ``RequestScope``, and returns the id on every
+/// response, errors included.
+struct RequestScopeMiddleware: RouterMiddleware {
+    typealias Context = MarqueeRequestContext
+
+    static let header = HTTPField.Name("X-Request-ID")!
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let id = request.headers[Self.header].flatMap { Self.isSafe($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
+        var context = context
+        context.logger[metadataKey: "request_id"] = .string(id)
+        let scope = RequestScope(
+            requestID: id, authorization: request.headers[.authorization], clientAddress: context.clientAddress)
+        var response = try await RequestScope.$current.withValue(scope) {
+            try await next(request, context)
+        }
+        response.headers[Self.header] = id
+        return response
+    }
+
+    /// 1 to 128 characters of `[A-Za-z0-9._-]`, as API.md says.
+    static func isSafe(_ id: String) -> Bool {
+        (1...128).contains(id.utf8.count)
+            && id.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                    true
+                default: false
+                }
+            }
+    }
+}
+
+/// Refuses request bodies over the limit with 413 before anything reads them, and collects
+/// the rest so no handler can read more.
+struct BodyLimitMiddleware: RouterMiddleware {
+    typealias Context = MarqueeRequestContext
+    let maxBytes: Int
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw Problem.contentTooLarge(maxBytes)
+        }
+        var request = request
+        do {
+            _ = try await request.collectBody(upTo: maxBytes)
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            throw Problem.contentTooLarge(maxBytes)
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,36 @@
+import MarqueeAPI
+import MarqueeCore
+import MarqueeStore
+
+extension APIHandlers {
+    func signup(_ input: Operations.Signup.Input) async throws -> Operations.Signup.Output {
+        guard case .json(let body) = input.body else { throw MarqueeError.validation([]) }
+        let (name, email) = try SignupRules.validate(name: body.name, email: body.email, password: body.password)
+        let hash = try await passwords.hash(body.password)
+        // The role is always the server's: a body cannot make itself an admin.
+        let user = try await store.createUser(
+            NewUser(name: name, email: email, passwordHash: hash, role: .customer, createdAt: clock()))
+        let token = try await tokens.issue(for: user, now: clock())
+        return .created(.init(body: .json(.init(token: token, user: .init(user)))))
+    }
+
+    func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output {
+        guard case .json(let body) = input.body else { throw MarqueeError.validation([]) }
+        let address = RequestScope.current.clientAddress
+        try await throttle.check(email: body.email, address: address)
+        let credentials = try await store.credentials(email: body.email)
+        // Unknown email and wrong password take the same time and get the same answer.
+        guard try await passwords.verify(body.password, against: credentials?.passwordHash),
+            let user = credentials?.user
+        else {
+            await throttle.recordFailure(email: body.email, address: address)
+            throw MarqueeError.unauthenticated("The email or password is not right.")
+        }
+        let token = try await tokens.issue(for: user, now: clock())
+        return .ok(.init(body: .json(.init(token: token, user: .init(user)))))
+    }
+
+    func me(_ input: Operations.Me.Input) async throws -> Operations.Me.Output {
+        .ok(.init(body: .json(.init(try await authenticatedUser()))))
+    }
+}

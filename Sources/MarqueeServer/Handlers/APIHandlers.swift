@@ -1,0 +1,62 @@
+import Foundation
+import MarqueeAPI
+import MarqueeCore
+import MarqueeStore
+
+/// Marquee's implementation of the generated `APIProtocol`: each operation of openapi.yaml
+/// is one method, in the `APIHandlers+…` files by topic. Handlers throw domain errors;
+/// ``ProblemMiddleware`` turns them into problem details.
+struct APIHandlers: APIProtocol {
+    let store: any BookingStore
+    let tokens: TokenAuthority
+    let passwords: PasswordHasher
+    let throttle: LoginThrottle
+    let configuration: AppConfiguration
+    let clock: @Sendable () -> Date
+
+    /// The user the request's bearer token names; 401 without a valid token.
+    func authenticatedUser() async throws -> User {
+        guard let token = RequestScope.current.bearerToken else {
+            throw MarqueeError.unauthenticated("Sign in and send Authorization: Bearer <token>.")
+        }
+        let id = try await tokens.verify(token)
+        guard let user = try await store.user(id: id) else {
+            throw MarqueeError.unauthenticated("The token's account no longer exists.")
+        }
+        return user
+    }
+}
+
+// MARK: Domain values as API schemas
+
+extension Components.Schemas.User {
+    init(_ user: User) {
+        self.init(
+            id: user.id, name: user.name, email: user.email, role: user.role == .admin ? .admin : .customer,
+            createdAt: user.createdAt)
+    }
+}
+
+extension Components.Schemas.Show {
+    init(_ show: Show) {
+        self.init(
+            id: show.id, name: show.name, startTime: show.startTime, totalSeats: show.totalSeats,
+            availableSeats: show.availableSeats, createdAt: show.createdAt)
+    }
+}
+
+extension BookingBody {
+    init(_ booking: Booking) {
+        let status: Components.Schemas.BookingStatus =
+            switch booking.status {
+            case .pending: .pending
+            case .confirmed: .confirmed
+            case .cancelled: .cancelled
+            case .expired: .expired
+            }
+        self.init(
+            id: booking.id, showId: booking.showId, userId: booking.userId, userName: booking.userName,
+            seats: booking.seats, status: status, createdAt: booking.createdAt,
+            expiresAt: booking.status == .pending ? booking.expiresAt : nil)
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MarqueeServer
+
+/// `marquee`: parse the command, bootstrap logging once, run.
+@main
+struct Marquee: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Marquee: seat booking for shows.",
+        subcommands: [Serve.self, Migrate.self, Admin.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (migrating the database first).")
+
+    @OptionGroup var settings: Settings
+
+    func run() async throws {
+        let configuration = try settings.resolve()
+        let logger = bootstrapLogging(configuration)
+        let app = try await buildApplication(configuration: configuration, logger: logger)
+        let database = configuration.databaseURL.map { _ in "PostgreSQL" } ?? "SQLite \(configuration.databasePath)"
+        print("Marquee listening on http://\(configuration.host):\(configuration.port) (\(database))")
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date, then exit.")
+
+    @OptionGroup var settings: Settings
+
+    func run() async throws {
+        var configuration = try settings.resolve()
+        configuration.admin = nil
+        let logger = bootstrapLogging(configuration)
+        try await withStore(configuration, logger: logger) { store in try await store.migrate() }
+        print("The database schema is up to date.")
+    }
+}
+
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create an admin account, or make an existing account an admin.",
+        discussion: "The password is read from MARQUEE_ADMIN_PASSWORD when --password is not given."
+    )
+
+    @Option(help: "The account's email.") var email: String
+    @Option(help: "The password (8 to 72 bytes); needed only to create the account or change it.")
+    var password: String?
+    @Option(help: "The name of a new account.") var name = "Administrator"
+    @OptionGroup var settings: Settings
+
+    func run() async throws {
+        let configuration = try settings.resolve()
+        let logger = bootstrapLogging(configuration)
+        let password = password ?? ProcessInfo.processInfo.environment["MARQUEE_ADMIN_PASSWORD"]
+        let user = try await withStore(configuration, logger: logger) { store in
+            if configuration.migrateOnStart { try await store.migrate() }
+            return try await ensureAdmin(
+                in: store, email: email, name: name, password: password, bcryptCost: configuration.bcryptCost)
+        }
+        print("\(user.email) is an admin (id \(user.id)).")
+    }
+}
+
+func bootstrapLogging(_ configuration: AppConfiguration) -> Logger {
+    LoggingSystem.bootstrap(StreamLogHandler.standardOutput)
+    var logger = Logger(label: "marquee")
+    logger.logLevel = configuration.logLevel
+    return logger
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MarqueeServer
+
+/// Every setting, as a flag or an environment variable (the flag wins). `--help` lists them.
+struct Settings: ParsableArguments {
+    @Option(help: "Address to listen on. [MARQUEE_HOST, default 127.0.0.1]") var host: String?
+    @Option(help: "Port to listen on. [MARQUEE_PORT, default 8080]") var port: Int?
+    @Option(help: "SQLite file, used when no PostgreSQL URL is set. [MARQUEE_DATABASE_PATH, default marquee.sqlite]")
+    var databasePath: String?
+    @Option(help: "postgres://user:password@host:5432/db: use PostgreSQL. [DATABASE_URL]") var databaseUrl: String?
+    @Option(help: "Largest number of PostgreSQL connections. [MARQUEE_DB_POOL_SIZE, default 20]") var dbPoolSize: Int?
+    @Flag(help: "Do not run schema migrations at start. [MARQUEE_MIGRATE=false]") var noMigrate = false
+    @Option(
+        help: """
+            JWT signing keys as kid:secret[,kid:secret…]; the first signs, all verify. Secrets of at least 32 bytes. \
+            Required with PostgreSQL; generated beside the SQLite file otherwise. [MARQUEE_JWT_KEYS]
+            """)
+    var jwtKeys: String?
+    @Option(help: "Token issuer (iss). [MARQUEE_JWT_ISSUER, default marquee]") var jwtIssuer: String?
+    @Option(help: "Token audience (aud). [MARQUEE_JWT_AUDIENCE, default marquee]") var jwtAudience: String?
+    @Option(help: "Token lifetime in seconds. [MARQUEE_TOKEN_SECONDS, default 3600]") var tokenSeconds: Int?
+    @Option(help: "bcrypt cost, 4 to 31. [MARQUEE_BCRYPT_COST, default 12]") var bcryptCost: Int?
+    @Option(help: "How long a hold lasts, in seconds. [MARQUEE_HOLD_SECONDS, default 120]") var holdSeconds: Int?
+    @Option(help: "Most seats in one booking. [MARQUEE_MAX_SEATS_PER_BOOKING, default 10]") var maxSeatsPerBooking: Int?
+    @Option(help: "Largest request body in bytes. [MARQUEE_MAX_BODY_BYTES, default 65536]") var maxBodyBytes: Int?
+    @Option(help: "Failed logins per email per window before 429. [MARQUEE_LOGIN_FAILURES_PER_EMAIL, default 10]")
+    var loginFailuresPerEmail: Int?
+    @Option(
+        help: "Failed logins per client address per window before 429. [MARQUEE_LOGIN_FAILURES_PER_ADDRESS, default 100]")
+    var loginFailuresPerAddress: Int?
+    @Option(help: "Login throttling window in seconds. [MARQUEE_LOGIN_WINDOW_SECONDS, default 900]")
+    var loginWindowSeconds: Int?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [MARQUEE_LOG_LEVEL, default info]")
+    var logLevel: String?
+
+    /// The typed configuration: flags, then the environment, then defaults, all checked.
+    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
+        func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func number(_ flag: Int?, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = flag.map(String.init) ?? env(name) else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw ConfigurationError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+            }
+            return value
+        }
+        var c = AppConfiguration()
+        c.host = host ?? env("MARQUEE_HOST") ?? c.host
+        c.port = try number(port, "MARQUEE_PORT", 0...65535) ?? c.port
+        c.databasePath = databasePath ?? env("MARQUEE_DATABASE_PATH") ?? c.databasePath
+        c.databaseURL = databaseUrl ?? env("DATABASE_URL")
+        c.databasePoolSize = try number(dbPoolSize, "MARQUEE_DB_POOL_SIZE", 1...1000) ?? c.databasePoolSize
+        c.migrateOnStart = !(noMigrate || env("MARQUEE_MIGRATE")?.lowercased() == "false")
+        if let keys = jwtKeys ?? env("MARQUEE_JWT_KEYS") { c.signingKeys = try SigningKey.parseList(keys) }
+        c.tokenIssuer = jwtIssuer ?? env("MARQUEE_JWT_ISSUER") ?? c.tokenIssuer
+        c.tokenAudience = jwtAudience ?? env("MARQUEE_JWT_AUDIENCE") ?? c.tokenAudience
+        if let seconds = try number(tokenSeconds, "MARQUEE_TOKEN_SECONDS", 60...31_536_000) {
+            c.tokenLifetime = .seconds(seconds)
+        }
+        c.bcryptCost = try number(bcryptCost, "MARQUEE_BCRYPT_COST", 4...31) ?? c.bcryptCost
+        if let seconds = try number(holdSeconds, "MARQUEE_HOLD_SECONDS", 1...86_400) { c.holdDuration = .seconds(seconds) }
+        c.maxSeatsPerBooking =
+            try number(maxSeatsPerBooking, "MARQUEE_MAX_SEATS_PER_BOOKING", 1...100_000) ?? c.maxSeatsPerBooking
+        c.maxBodyBytes = try number(maxBodyBytes, "MARQUEE_MAX_BODY_BYTES", 1024...(64 << 20)) ?? c.maxBodyBytes
+        c.loginFailuresPerEmail =
+            try number(loginFailuresPerEmail, "MARQUEE_LOGIN_FAILURES_PER_EMAIL", 1...1_000_000) ?? c.loginFailuresPerEmail
+        c.loginFailuresPerAddress =
+            try number(loginFailuresPerAddress, "MARQUEE_LOGIN_FAILURES_PER_ADDRESS", 1...1_000_000)
+            ?? c.loginFailuresPerAddress
+        if let seconds = try number(loginWindowSeconds, "MARQUEE_LOGIN_WINDOW_SECONDS", 1...86_400) {
+            c.loginWindow = .seconds(seconds)
+        }
+        if let level = logLevel ?? env("MARQUEE_LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError("MARQUEE_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
+            }
+            c.logLevel = parsed
+        }
+        if let email = env("MARQUEE_ADMIN_EMAIL") {
+            guard let password = env("MARQUEE_ADMIN_PASSWORD") else {
+                throw ConfigurationError("MARQUEE_ADMIN_EMAIL is set: set MARQUEE_ADMIN_PASSWORD too.")
+            }
+            c.admin = AdminAccount(email: email, password: password, name: env("MARQUEE_ADMIN_NAME") ?? "Administrator")
+        }
+        return c
+    }
+}
