@@ -72,24 +72,20 @@ public final class PostgresStore: BookingStore {
     public func createUser(_ new: NewUser) async throws -> User {
         let user = User(id: Identifier.make(), name: new.name, email: new.email, role: new.role, createdAt: new.createdAt)
         do {
-            try await insert(user, passwordHash: new.passwordHash, on: nil)
+            try await insert(user, passwordHash: new.passwordHash)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw MarqueeError.emailTaken
         }
         return user
     }
 
-    private func insert(_ user: User, passwordHash: String, on connection: PostgresConnection?) async throws {
-        let query: PostgresQuery = """
+    private func insert(_ user: User, passwordHash: String) async throws {
+        try await client.query(
+            """
             INSERT INTO users (id, name, email, email_key, password_hash, role, created_at)
             VALUES (\(UUID(uuidString: user.id)!), \(user.name), \(user.email), \(EmailAddress.key(user.email)),
                     \(passwordHash), \(user.role.rawValue), \(user.createdAt))
-            """
-        if let connection {
-            try await connection.query(query, logger: logger)
-        } else {
-            try await client.query(query, logger: logger)
-        }
+            """, logger: logger)
     }
 
     public func credentials(email: String) async throws -> Credentials? {
@@ -111,38 +107,27 @@ public final class PostgresStore: BookingStore {
     }
 
     public func ensureAdmin(email: String, name: String, passwordHash: String?, now: Date) async throws -> User {
-        do {
-            return try await ensureAdminInTransaction(email: email, name: name, passwordHash: passwordHash, now: now)
-        } catch let error as PostgresTransactionError {
-            // Callers want the reason, not PostgresNIO's envelope around it.
-            throw error.closureError ?? error
+        let key = EmailAddress.key(email)
+        // One statement each way, so instances bootstrapping the same admin at once cannot
+        // both insert: the upsert resolves on the unique email key.
+        let query: PostgresQuery
+        if let passwordHash {
+            query = """
+                INSERT INTO users (id, name, email, email_key, password_hash, role, created_at)
+                VALUES (\(UUID()), \(name), \(email), \(key), \(passwordHash), 'admin', \(now))
+                ON CONFLICT (email_key) DO UPDATE SET role = 'admin', password_hash = EXCLUDED.password_hash
+                RETURNING \(unescaped: Self.userColumns)
+                """
+        } else {
+            query = """
+                UPDATE users SET role = 'admin' WHERE email_key = \(key)
+                RETURNING \(unescaped: Self.userColumns)
+                """
         }
-    }
-
-    private func ensureAdminInTransaction(email: String, name: String, passwordHash: String?, now: Date) async throws
-        -> User
-    {
-        try await client.withTransaction(logger: logger) { connection in
-            let key = EmailAddress.key(email)
-            // The row lock makes two instances bootstrapping the same admin take turns.
-            let rows = try await connection.query(
-                "SELECT \(unescaped: Self.userColumns) FROM users WHERE email_key = \(key) FOR UPDATE",
-                logger: logger)
-            for try await row in rows.decode(UserRow.self) {
-                try await connection.query(
-                    """
-                    UPDATE users SET role = 'admin', password_hash = coalesce(\(passwordHash), password_hash)
-                    WHERE id = \(row.0)
-                    """, logger: logger)
-                var user = Self.user(row)
-                user.role = .admin
-                return user
-            }
-            guard let passwordHash else { throw AdminBootstrapError.passwordRequired(email: email) }
-            let user = User(id: Identifier.make(), name: name, email: email, role: .admin, createdAt: now)
-            try await insert(user, passwordHash: passwordHash, on: connection)
-            return user
+        for try await row in try await client.query(query, logger: logger).decode(UserRow.self) {
+            return Self.user(row)
         }
+        throw AdminBootstrapError.passwordRequired(email: email)
     }
 
     // MARK: Shows

@@ -51,6 +51,24 @@ import Testing
         }
     }
 
+    /// Several instances starting together all bootstrap the same admin.
+    @Test(arguments: Engine.available)
+    func instancesBootstrappingOneAdminAtOnceAllSucceed(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let admins = try await withThrowingTaskGroup(of: User.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await store.ensureAdmin(email: "boss@example.com", name: "Boss", passwordHash: "h", now: Date())
+                    }
+                }
+                return try await group.reduce(into: [User]()) { $0.append($1) }
+            }
+            #expect(Set(admins.map(\.id)).count == 1)
+            #expect(admins.allSatisfy { $0.role == .admin })
+        }
+    }
+
     @Test(arguments: Engine.available)
     func migratingTwiceChangesNothing(engine: Engine) async throws {
         try await StoreHarness.withStore(engine) { fixture in
@@ -204,14 +222,15 @@ import Testing
         try await StoreHarness.withStore(engine) { fixture in
             let store = fixture.store
             let show = try await store.makeShow(seats: 10)
-            let booking = try await store.book([5], of: show, by: try await store.makeUser("Kim"))
-            // Whatever the code does, a second claim row on seat 5 cannot be written.
+            _ = try await store.book([5], of: show, by: try await store.makeUser("Kim"))
+            let other = try await store.book([6], of: show, by: try await store.makeUser("Lou"))
+            // Whatever the code does, a second booking cannot write a claim on seat 5.
             await #expect(throws: (any Error).self) {
                 try await fixture.execute(
-                    "INSERT INTO seat_claims (show_id, seat, booking_id) VALUES ('\(show.id)', 5, '\(booking.id)')")
+                    "INSERT INTO seat_claims (show_id, seat, booking_id) VALUES ('\(show.id)', 5, '\(other.id)')")
             }
             try await fixture.execute(
-                "INSERT INTO seat_claims (show_id, seat, booking_id) VALUES ('\(show.id)', 6, '\(booking.id)')")
+                "INSERT INTO seat_claims (show_id, seat, booking_id) VALUES ('\(show.id)', 7, '\(other.id)')")
         }
     }
 
