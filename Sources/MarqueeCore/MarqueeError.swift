@@ -32,6 +32,12 @@ public enum MarqueeError: Error, Sendable, Equatable {
     case forbidden
     /// Too many attempts; try again after the given number of seconds (429).
     case throttled(retryAfterSeconds: Int)
+    /// The user already has the most active holds allowed (429).
+    case tooManyHolds(limit: Int)
+    /// An idempotency key was reused with a different body (422).
+    case idempotencyKeyReused
+    /// A request with this idempotency key is still being processed (409).
+    case idempotencyKeyInFlight
     /// The database does not answer (503).
     case unavailable(String)
 }

@@ -34,6 +34,26 @@ public protocol BookingStore: Sendable {
     func bookings(userId: String) async throws -> [Booking]
     func booking(id: String) async throws -> Booking?
 
+    /// Moves a booking from `from` to `to` if it is still in `from`, under the show's lock,
+    /// and updates its seat claims to match (kept for CONFIRMED, freed otherwise). A PENDING
+    /// booking moves to CONFIRMED or CANCELLED only while unexpired at `now`, and to EXPIRED
+    /// only once lapsed. Returns whether it moved. ``settle(_:bookingId:userId:isAdmin:now:)``
+    /// builds confirm and cancel on this.
+    func transition(bookingId: String, from: BookingStatus, to: BookingStatus, now: Date) async throws -> Bool
+    /// Marks up to `limit` lapsed holds EXPIRED and frees their seats; returns how many.
+    /// Safe with several instances sweeping at once, and never makes a booking wait.
+    func expireHolds(now: Date, limit: Int) async throws -> Int
+
+    /// Starts a request under an idempotency key: records it as in flight, or says why not.
+    /// An in-flight record older than `staleAfter` (its request died) is taken over.
+    func beginIdempotent(_ key: IdempotencyKey, now: Date, staleAfter: Duration) async throws -> IdempotencyStart
+    /// Stores the answer a request under `key` gave, for replays.
+    func finishIdempotent(_ key: IdempotencyKey, response: StoredResponse) async throws
+    /// Forgets an in-flight key whose request failed without an answer worth replaying.
+    func releaseIdempotent(_ key: IdempotencyKey) async throws
+    /// Deletes keys created before `cutoff`; returns how many.
+    func purgeIdempotencyKeys(createdBefore cutoff: Date) async throws -> Int
+
     /// Releases connections. The store is not used afterwards.
     func close() async throws
 }
@@ -68,18 +88,101 @@ public struct Credentials: Sendable {
 
 /// A validated request to book seats. The user's name is the server's, never the client's.
 public struct BookingRequest: Sendable {
+    /// The new booking's id, chosen before the transaction so its answer can be stored with it.
+    public var id: String
     public var showId: String
     public var userId: String
     public var userName: String
     public var seats: SeatSet
     /// Nil books at once (`CONFIRMED`); a date holds the seats until then (`PENDING`).
     public var holdUntil: Date?
+    /// With a hold: the most active holds the user may have, this one included.
+    public var maxActiveHolds: Int?
+    /// The idempotency key and the answer to store with the booking, in its transaction.
+    public var idempotency: (key: IdempotencyKey, response: StoredResponse)?
 
-    public init(showId: String, userId: String, userName: String, seats: SeatSet, holdUntil: Date? = nil) {
+    public init(
+        id: String = Identifier.make(), showId: String, userId: String, userName: String, seats: SeatSet,
+        holdUntil: Date? = nil, maxActiveHolds: Int? = nil,
+        idempotency: (key: IdempotencyKey, response: StoredResponse)? = nil
+    ) {
+        self.id = id
         self.showId = showId
         self.userId = userId
         self.userName = userName
         self.seats = seats
         self.holdUntil = holdUntil
+        self.maxActiveHolds = maxActiveHolds
+        self.idempotency = idempotency
+    }
+
+    /// The booking this request makes if it succeeds at `now`.
+    public func booking(at now: Date) -> Booking {
+        Booking(
+            id: id, showId: showId, userId: userId, userName: userName, seats: seats.seats,
+            status: holdUntil == nil ? .confirmed : .pending, createdAt: now, expiresAt: holdUntil)
+    }
+}
+
+/// An `Idempotency-Key`, scoped to the user who sent it, with the fingerprint of the body.
+public struct IdempotencyKey: Sendable, Equatable {
+    public var userId: String
+    public var key: String
+    public var fingerprint: String
+
+    public init(userId: String, key: String, fingerprint: String) {
+        self.userId = userId
+        self.key = key
+        self.fingerprint = fingerprint
+    }
+}
+
+/// A stored HTTP answer: status and body, replayed as they were.
+public struct StoredResponse: Sendable, Equatable {
+    public var status: Int
+    public var body: String
+
+    public init(status: Int, body: String) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// How a request under an idempotency key may go on.
+public enum IdempotencyStart: Sendable, Equatable {
+    /// First time (or the first attempt died): go ahead.
+    case proceed
+    /// Done before with the same body: answer exactly this.
+    case replay(StoredResponse)
+    /// The first request with this key has not answered yet.
+    case inFlight
+    /// The key was used with a different body.
+    case mismatch
+}
+
+extension BookingStore {
+    /// Confirms or cancels a booking by the rules of ``Settlement``, applied with
+    /// ``transition(bookingId:from:to:now:)``. When another change gets there first (a
+    /// confirm, a cancel, the sweeper), this one is refused with 409 rather than decided again
+    /// on the new state: every race ends in exactly one outcome.
+    public func settle(_ action: BookingAction, bookingId: String, userId: String, isAdmin: Bool, now: Date)
+        async throws -> Booking
+    {
+        guard let booking = try await booking(id: bookingId),
+            Settlement.mayAct(action, userId: userId, isAdmin: isAdmin, ownerId: booking.userId)
+        else { throw MarqueeError.notFound("booking") }
+        switch try Settlement.decide(action, status: booking.status, expiresAt: booking.expiresAt, now: now) {
+        case .move(let target):
+            guard try await transition(bookingId: bookingId, from: booking.status, to: target, now: now) else {
+                throw MarqueeError.conflict("Another change to this booking came first; read it again to see its state.")
+            }
+            var moved = booking
+            moved.status = target
+            moved.expiresAt = nil
+            return moved
+        case .lapse:
+            _ = try await transition(bookingId: bookingId, from: .pending, to: .expired, now: now)
+            throw Settlement.lapsedError(for: action)
+        }
     }
 }

@@ -112,6 +112,159 @@ enum PostgresSchema {
                 $$
                 """,
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            statements: [
+                "CREATE INDEX bookings_pending_expiry ON bookings (expires_at) WHERE status = 'PENDING'",
+                // Idempotency-Key records, per user. response_status NULL: the first request is in flight.
+                """
+                CREATE TABLE idempotency_keys (
+                    user_id uuid NOT NULL REFERENCES users (id),
+                    key text NOT NULL,
+                    fingerprint text NOT NULL,
+                    response_status int,
+                    response_body text,
+                    booking_id uuid REFERENCES bookings (id),
+                    created_at timestamptz NOT NULL,
+                    PRIMARY KEY (user_id, key)
+                )
+                """,
+                "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)",
+                "DROP FUNCTION marquee_book(uuid, uuid, uuid, text, int[], timestamptz, timestamptz)",
+                // The booking transaction, now with the hold cap and the idempotency answer.
+                // Outcomes as before, plus 'too_many_holds'.
+                """
+                CREATE FUNCTION marquee_book(
+                    p_booking uuid, p_show uuid, p_user uuid, p_user_name text, p_seats int[],
+                    p_now timestamptz, p_expires timestamptz, p_max_holds int,
+                    p_idem_key text, p_idem_status int, p_idem_body text
+                ) RETURNS TABLE (result_outcome text, result_seats int[])
+                LANGUAGE plpgsql AS $$
+                DECLARE
+                    v_total int;
+                    v_taken int[];
+                    v_holds int;
+                BEGIN
+                    -- 1. Lock the show row: every change to this show's seats queues here.
+                    SELECT s.total_seats INTO v_total FROM shows s WHERE s.id = p_show FOR UPDATE;
+                    IF NOT FOUND THEN
+                        RETURN QUERY SELECT 'show_not_found'::text, NULL::int[];
+                        RETURN;
+                    END IF;
+                    -- 2. Every seat must exist.
+                    IF EXISTS (SELECT 1 FROM unnest(p_seats) AS n WHERE n < 1 OR n > v_total) THEN
+                        RETURN QUERY SELECT 'out_of_range'::text, ARRAY[v_total];
+                        RETURN;
+                    END IF;
+                    -- A hold counts against the user's cap; the user row lock serialises their holds.
+                    IF p_expires IS NOT NULL AND p_max_holds IS NOT NULL THEN
+                        PERFORM 1 FROM users u WHERE u.id = p_user FOR UPDATE;
+                        SELECT count(*) INTO v_holds FROM bookings b
+                        WHERE b.user_id = p_user AND b.status = 'PENDING' AND b.expires_at > p_now;
+                        IF v_holds >= p_max_holds THEN
+                            RETURN QUERY SELECT 'too_many_holds'::text, ARRAY[p_max_holds];
+                            RETURN;
+                        END IF;
+                    END IF;
+                    -- 3. Active claims on these seats refuse the booking.
+                    SELECT coalesce(array_agg(a.seat ORDER BY a.seat), '{}') INTO v_taken
+                    FROM (SELECT c.seat FROM seat_claims c
+                          WHERE c.show_id = p_show AND c.seat = ANY (p_seats)
+                            AND (c.expires_at IS NULL OR c.expires_at > p_now)
+                          FOR SHARE) AS a;
+                    IF cardinality(v_taken) > 0 THEN
+                        RETURN QUERY SELECT 'conflict'::text, v_taken;
+                        RETURN;
+                    END IF;
+                    -- Lapsed holds on these seats give way: they expire and free all of their seats.
+                    -- Only claims still lapsed are deleted, whatever changed while this waited.
+                    WITH lapsed AS (
+                        SELECT DISTINCT c.booking_id FROM seat_claims c
+                        WHERE c.show_id = p_show AND c.seat = ANY (p_seats) AND c.expires_at <= p_now
+                    ), expired AS (
+                        UPDATE bookings b SET status = 'EXPIRED', expires_at = NULL
+                        FROM lapsed WHERE b.id = lapsed.booking_id AND b.status = 'PENDING'
+                    )
+                    DELETE FROM seat_claims c USING lapsed
+                    WHERE c.booking_id = lapsed.booking_id AND c.expires_at <= p_now;
+                    -- 4. The booking and its claims.
+                    INSERT INTO bookings (id, show_id, user_id, user_name, seats, status, created_at, expires_at,
+                                          idempotency_key)
+                    VALUES (p_booking, p_show, p_user, p_user_name, p_seats,
+                            CASE WHEN p_expires IS NULL THEN 'CONFIRMED' ELSE 'PENDING' END, p_now, p_expires,
+                            p_idem_key);
+                    INSERT INTO seat_claims (show_id, seat, booking_id, expires_at)
+                    SELECT p_show, n, p_booking, p_expires FROM unnest(p_seats) AS n;
+                    -- 5. The answer under its idempotency key, in the same transaction as the booking.
+                    IF p_idem_key IS NOT NULL THEN
+                        UPDATE idempotency_keys k
+                        SET response_status = p_idem_status, response_body = p_idem_body, booking_id = p_booking
+                        WHERE k.user_id = p_user AND k.key = p_idem_key;
+                    END IF;
+                    RETURN QUERY SELECT 'booked'::text, NULL::int[];
+                END;
+                $$
+                """,
+                // Compare-and-set of a booking's state under its show's lock (see
+                // BookingStore.transition). The rules of which move to ask for live in Swift.
+                """
+                CREATE FUNCTION marquee_transition(p_booking uuid, p_from text, p_to text, p_now timestamptz)
+                RETURNS boolean LANGUAGE plpgsql AS $$
+                DECLARE
+                    v_show uuid;
+                BEGIN
+                    SELECT b.show_id INTO v_show FROM bookings b WHERE b.id = p_booking;
+                    IF NOT FOUND THEN
+                        RETURN false;
+                    END IF;
+                    PERFORM 1 FROM shows s WHERE s.id = v_show FOR UPDATE;
+                    UPDATE bookings b SET status = p_to, expires_at = NULL
+                    WHERE b.id = p_booking AND b.status = p_from
+                      AND (b.status <> 'PENDING' OR (p_to = 'EXPIRED') = (b.expires_at <= p_now));
+                    IF NOT FOUND THEN
+                        RETURN false;
+                    END IF;
+                    IF p_to = 'CONFIRMED' THEN
+                        UPDATE seat_claims c SET expires_at = NULL WHERE c.booking_id = p_booking;
+                    ELSE
+                        DELETE FROM seat_claims c WHERE c.booking_id = p_booking;
+                    END IF;
+                    RETURN true;
+                END;
+                $$
+                """,
+                // The sweeper: show by show, skipping shows whose lock is taken (a booking there
+                // frees lapsed seats itself), so it never makes a booking wait.
+                """
+                CREATE FUNCTION marquee_expire_holds(p_now timestamptz, p_limit int)
+                RETURNS int LANGUAGE plpgsql AS $$
+                DECLARE
+                    v_show uuid;
+                    v_count int := 0;
+                    v_expired int;
+                BEGIN
+                    FOR v_show IN
+                        SELECT DISTINCT b.show_id FROM bookings b
+                        WHERE b.status = 'PENDING' AND b.expires_at <= p_now LIMIT p_limit
+                    LOOP
+                        PERFORM 1 FROM shows s WHERE s.id = v_show FOR UPDATE SKIP LOCKED;
+                        CONTINUE WHEN NOT FOUND;
+                        WITH expired AS (
+                            UPDATE bookings b SET status = 'EXPIRED', expires_at = NULL
+                            WHERE b.show_id = v_show AND b.status = 'PENDING' AND b.expires_at <= p_now
+                            RETURNING b.id
+                        ), freed AS (
+                            DELETE FROM seat_claims c USING expired WHERE c.booking_id = expired.id
+                        )
+                        SELECT count(*) INTO v_expired FROM expired;
+                        v_count := v_count + v_expired;
+                    END LOOP;
+                    RETURN v_count;
+                END;
+                $$
+                """,
+            ]
+        ),
     ]
 }

@@ -216,34 +216,117 @@ public final class PostgresStore: BookingStore {
     // MARK: Bookings
 
     public func book(_ request: BookingRequest, now: Date) async throws -> Booking {
-        guard let show = UUID(uuidString: request.showId) else { throw MarqueeError.notFound("show") }
+        guard let show = UUID(uuidString: request.showId), let id = UUID(uuidString: request.id) else {
+            throw MarqueeError.notFound("show")
+        }
         guard let user = UUID(uuidString: request.userId) else { throw MarqueeError.notFound("user") }
-        let id = UUID()
         let seats = request.seats.seats.map { Int32($0) }
+        let maxHolds = request.maxActiveHolds.map { Int32($0) }
+        let key = request.idempotency?.key.key
+        let status = request.idempotency.map { Int32($0.response.status) }
+        let body = request.idempotency?.response.body
         let rows = try await client.query(
             """
             SELECT result_outcome, result_seats FROM marquee_book(
-                \(id), \(show), \(user), \(request.userName), \(seats), \(now), \(request.holdUntil))
+                \(id), \(show), \(user), \(request.userName), \(seats), \(now), \(request.holdUntil), \(maxHolds),
+                \(key), \(status), \(body))
             """, logger: logger)
         for try await (outcome, detail) in rows.decode((String, [Int32]?).self) {
             switch outcome {
-            case "booked":
-                return Booking(
-                    id: id.uuidString.lowercased(), showId: request.showId, userId: request.userId,
-                    userName: request.userName, seats: request.seats.seats,
-                    status: request.holdUntil == nil ? .confirmed : .pending, createdAt: now,
-                    expiresAt: request.holdUntil)
-            case "show_not_found":
-                throw MarqueeError.notFound("show")
-            case "out_of_range":
-                throw SeatSet.rangeError(totalSeats: Int(detail?.first ?? 0))
-            case "conflict":
-                throw MarqueeError.seatsTaken((detail ?? []).map(Int.init))
-            default:
-                break
+            case "booked": return request.booking(at: now)
+            case "show_not_found": throw MarqueeError.notFound("show")
+            case "out_of_range": throw SeatSet.rangeError(totalSeats: Int(detail?.first ?? 0))
+            case "conflict": throw MarqueeError.seatsTaken((detail ?? []).map(Int.init))
+            case "too_many_holds": throw MarqueeError.tooManyHolds(limit: Int(detail?.first ?? 0))
+            default: break
             }
         }
         throw BookingFunctionError.unexpectedAnswer
+    }
+
+    public func transition(bookingId: String, from: BookingStatus, to: BookingStatus, now: Date) async throws -> Bool {
+        guard let id = UUID(uuidString: bookingId) else { return false }
+        for try await moved in try await client.query(
+            "SELECT marquee_transition(\(id), \(from.rawValue), \(to.rawValue), \(now))", logger: logger
+        ).decode(Bool.self) {
+            return moved
+        }
+        return false
+    }
+
+    public func expireHolds(now: Date, limit: Int) async throws -> Int {
+        for try await count in try await client.query(
+            "SELECT marquee_expire_holds(\(now), \(Int32(limit)))", logger: logger
+        ).decode(Int32.self) {
+            return Int(count)
+        }
+        return 0
+    }
+
+    // MARK: Idempotency keys
+
+    public func beginIdempotent(_ key: IdempotencyKey, now: Date, staleAfter: Duration) async throws
+        -> IdempotencyStart
+    {
+        guard let user = UUID(uuidString: key.userId) else { throw MarqueeError.notFound("user") }
+        for try await _ in try await client.query(
+            """
+            INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at)
+            VALUES (\(user), \(key.key), \(key.fingerprint), \(now))
+            ON CONFLICT (user_id, key) DO NOTHING RETURNING 1
+            """, logger: logger
+        ) {
+            return .proceed
+        }
+        // A new statement, so it sees the record that made the insert do nothing.
+        for try await (fingerprint, status, body) in try await client.query(
+            """
+            SELECT fingerprint, response_status, response_body FROM idempotency_keys
+            WHERE user_id = \(user) AND key = \(key.key)
+            """, logger: logger
+        ).decode((String, Int32?, String?).self) {
+            guard fingerprint == key.fingerprint else { return .mismatch }
+            if let status { return .replay(StoredResponse(status: Int(status), body: body ?? "")) }
+        }
+        let stale = now.addingTimeInterval(-Double(staleAfter.components.seconds))
+        for try await _ in try await client.query(
+            """
+            UPDATE idempotency_keys SET created_at = \(now)
+            WHERE user_id = \(user) AND key = \(key.key) AND response_status IS NULL AND created_at < \(stale)
+            RETURNING 1
+            """, logger: logger
+        ) {
+            return .proceed
+        }
+        return .inFlight
+    }
+
+    public func finishIdempotent(_ key: IdempotencyKey, response: StoredResponse) async throws {
+        guard let user = UUID(uuidString: key.userId) else { return }
+        try await client.query(
+            """
+            UPDATE idempotency_keys SET response_status = \(Int32(response.status)), response_body = \(response.body)
+            WHERE user_id = \(user) AND key = \(key.key)
+            """, logger: logger)
+    }
+
+    public func releaseIdempotent(_ key: IdempotencyKey) async throws {
+        guard let user = UUID(uuidString: key.userId) else { return }
+        try await client.query(
+            """
+            DELETE FROM idempotency_keys
+            WHERE user_id = \(user) AND key = \(key.key) AND response_status IS NULL
+            """, logger: logger)
+    }
+
+    public func purgeIdempotencyKeys(createdBefore cutoff: Date) async throws -> Int {
+        var count = 0
+        for try await _ in try await client.query(
+            "DELETE FROM idempotency_keys WHERE created_at < \(cutoff) RETURNING 1", logger: logger)
+        {
+            count += 1
+        }
+        return count
     }
 
     private static let bookingColumns = "id, show_id, user_id, user_name, seats, status, created_at, expires_at"

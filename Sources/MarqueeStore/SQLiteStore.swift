@@ -207,11 +207,7 @@ public final class SQLiteStore: BookingStore {
     // MARK: Bookings
 
     public func book(_ request: BookingRequest, now: Date) async throws -> Booking {
-        let booking = Booking(
-            id: Identifier.make(), showId: request.showId, userId: request.userId, userName: request.userName,
-            seats: request.seats.seats, status: request.holdUntil == nil ? .confirmed : .pending,
-            createdAt: now, expiresAt: request.holdUntil
-        )
+        let booking = request.booking(at: now)
         let at = Micros.from(now)
         let seatsJSON = "[" + booking.seats.map(String.init).joined(separator: ",") + "]"
         try await writeImmediately { db in
@@ -224,7 +220,14 @@ public final class SQLiteStore: BookingStore {
             guard request.seats.outOfRange(totalSeats: total).isEmpty else {
                 throw SeatSet.rangeError(totalSeats: total)
             }
-            // 3. Claims on these seats: active ones refuse the booking, expired holds give way.
+            if request.holdUntil != nil, let cap = request.maxActiveHolds {
+                let holds = try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM bookings WHERE user_id = ? AND status = 'PENDING' AND expires_at > ?",
+                    arguments: [booking.userId, at]) ?? 0
+                guard holds < cap else { throw MarqueeError.tooManyHolds(limit: cap) }
+            }
+            // 3. Claims on these seats: active ones refuse the booking, lapsed holds give way.
             let claims = try Row.fetchAll(
                 db,
                 sql: """
@@ -241,20 +244,122 @@ public final class SQLiteStore: BookingStore {
             // 4. The booking and its claims; the claims' primary key refuses a second sale.
             try db.execute(
                 sql: """
-                    INSERT INTO bookings (id, show_id, user_id, user_name, seats, status, created_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO bookings (id, show_id, user_id, user_name, seats, status, created_at, expires_at,
+                                          idempotency_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     booking.id, booking.showId, booking.userId, booking.userName, seatsJSON, booking.status.rawValue,
-                    at, booking.expiresAt.map(Micros.from),
+                    at, booking.expiresAt.map(Micros.from), request.idempotency?.key.key,
                 ]
             )
             try db.execute(
                 sql: "INSERT INTO seat_claims (show_id, seat, booking_id, expires_at) SELECT ?, value, ?, ? FROM json_each(?)",
                 arguments: [booking.showId, booking.id, booking.expiresAt.map(Micros.from), seatsJSON]
             )
+            // 5. The answer under its idempotency key, in the same transaction as the booking.
+            if let (key, response) = request.idempotency {
+                try Self.store(response, bookingId: booking.id, under: key, in: db)
+            }
         }
         return booking
+    }
+
+    private static func store(_ response: StoredResponse, bookingId: String?, under key: IdempotencyKey, in db: Database)
+        throws
+    {
+        try db.execute(
+            sql: """
+                UPDATE idempotency_keys SET response_status = ?, response_body = ?, booking_id = ?
+                WHERE user_id = ? AND key = ?
+                """,
+            arguments: [response.status, response.body, bookingId, key.userId, key.key])
+    }
+
+    public func transition(bookingId: String, from: BookingStatus, to: BookingStatus, now: Date) async throws -> Bool {
+        let at = Micros.from(now)
+        return try await writeImmediately { db in
+            // The write lock serialises this with every booking, as the show lock does on PostgreSQL.
+            try db.execute(
+                sql: """
+                    UPDATE bookings SET status = ?, expires_at = NULL
+                    WHERE id = ? AND status = ?
+                      AND (status <> 'PENDING' OR (? = 'EXPIRED') = (expires_at <= ?))
+                    """,
+                arguments: [to.rawValue, bookingId, from.rawValue, to.rawValue, at])
+            guard db.changesCount == 1 else { return false }
+            if to == .confirmed {
+                try db.execute(sql: "UPDATE seat_claims SET expires_at = NULL WHERE booking_id = ?", arguments: [bookingId])
+            } else {
+                try db.execute(sql: "DELETE FROM seat_claims WHERE booking_id = ?", arguments: [bookingId])
+            }
+            return true
+        }
+    }
+
+    public func expireHolds(now: Date, limit: Int) async throws -> Int {
+        let at = Micros.from(now)
+        return try await writeImmediately { db in
+            let lapsed = try String.fetchAll(
+                db,
+                sql: "SELECT id FROM bookings WHERE status = 'PENDING' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+                arguments: [at, limit])
+            for id in lapsed { try Self.expire(bookingId: id, in: db) }
+            return lapsed.count
+        }
+    }
+
+    // MARK: Idempotency keys
+
+    public func beginIdempotent(_ key: IdempotencyKey, now: Date, staleAfter: Duration) async throws
+        -> IdempotencyStart
+    {
+        let at = Micros.from(now)
+        let stale = Micros.from(now.addingTimeInterval(-Double(staleAfter.components.seconds)))
+        return try await writeImmediately { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT fingerprint, response_status, response_body, created_at FROM idempotency_keys
+                        WHERE user_id = ? AND key = ?
+                        """,
+                    arguments: [key.userId, key.key])
+            else {
+                try db.execute(
+                    sql: "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) VALUES (?, ?, ?, ?)",
+                    arguments: [key.userId, key.key, key.fingerprint, at])
+                return .proceed
+            }
+            guard row["fingerprint"] as String == key.fingerprint else { return .mismatch }
+            if let status = row["response_status"] as Int? {
+                return .replay(StoredResponse(status: status, body: row["response_body"] ?? ""))
+            }
+            guard (row["created_at"] as Int64) < stale else { return .inFlight }
+            try db.execute(
+                sql: "UPDATE idempotency_keys SET created_at = ? WHERE user_id = ? AND key = ?",
+                arguments: [at, key.userId, key.key])
+            return .proceed
+        }
+    }
+
+    public func finishIdempotent(_ key: IdempotencyKey, response: StoredResponse) async throws {
+        try await writeImmediately { db in try Self.store(response, bookingId: nil, under: key, in: db) }
+    }
+
+    public func releaseIdempotent(_ key: IdempotencyKey) async throws {
+        try await writeImmediately { db in
+            try db.execute(
+                sql: "DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND response_status IS NULL",
+                arguments: [key.userId, key.key])
+        }
+    }
+
+    public func purgeIdempotencyKeys(createdBefore cutoff: Date) async throws -> Int {
+        try await writeImmediately { db in
+            try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at < ?", arguments: [Micros.from(cutoff)])
+            return db.changesCount
+        }
     }
 
     /// Marks a lapsed hold `EXPIRED` and frees all of its seats.

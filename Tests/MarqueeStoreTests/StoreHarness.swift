@@ -28,6 +28,9 @@ struct StoreFixture: Sendable {
     var store: any BookingStore
     /// Runs one statement directly on the engine, bypassing the store.
     var execute: @Sendable (String) async throws -> Void
+    /// Opens a second, independent store on the same database (as after a restart) and runs
+    /// `body` with it.
+    var reopened: @Sendable (@Sendable (any BookingStore) async throws -> Void) async throws -> Void
 }
 
 enum StoreHarness {
@@ -53,10 +56,17 @@ enum StoreHarness {
         let path = directory.appendingPathComponent("test.sqlite").path
         let store = try SQLiteStore(path: path)
         try await store.migrate()
-        let fixture = StoreFixture(store: store) { sql in
-            let queue = try DatabaseQueue(path: path)
-            try await queue.write { db in try db.execute(sql: sql) }
-        }
+        let fixture = StoreFixture(
+            store: store,
+            execute: { sql in
+                let queue = try DatabaseQueue(path: path)
+                try await queue.write { db in try db.execute(sql: sql) }
+            },
+            reopened: { body in
+                let second = try SQLiteStore(path: path)
+                try await body(second)
+                try await second.close()
+            })
         let result = try await body(fixture)
         try await store.close()
         return result
@@ -86,9 +96,18 @@ enum StoreHarness {
                     group.addTask { await store.run() }
                     defer { group.cancelAll() }
                     try await store.migrate()
-                    let fixture = StoreFixture(store: store) { sql in
-                        try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-                    }
+                    let fixture = StoreFixture(
+                        store: store,
+                        execute: { sql in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger) },
+                        reopened: { body in
+                            let second = PostgresStore(
+                                configuration: try PostgresURL.configuration(testURL), logger: logger)
+                            try await withThrowingTaskGroup(of: Void.self) { group in
+                                group.addTask { await second.run() }
+                                defer { group.cancelAll() }
+                                try await body(second)
+                            }
+                        })
                     return try await body(fixture)
                 }
             }
