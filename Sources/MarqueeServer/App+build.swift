@@ -39,10 +39,13 @@ public func buildApplication(
     try handlers.registerHandlers(
         on: router, serverURL: Servers.Server1.url(), configuration: Configuration(dateTranscoder: RFC3339DateTranscoder()))
 
+    let sweeper = HoldSweeper(
+        store: opened.store, interval: configuration.sweepInterval, keyRetention: configuration.idempotencyRetention,
+        logger: logger, clock: clock)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Marquee"),
-        services: opened.services,
+        services: opened.services + [sweeper],
         logger: logger
     )
     app.beforeServerStarts {

@@ -23,6 +23,12 @@ public struct AppConfiguration: Sendable {
     public var bcryptCost = 12
 
     public var holdDuration: Duration = .seconds(120)
+    /// Active holds one user may have at once, so nobody can hoard a show.
+    public var maxActiveHolds = 5
+    /// How often the sweeper marks lapsed holds EXPIRED and forgets old idempotency keys.
+    public var sweepInterval: Duration = .seconds(15)
+    /// How long idempotency keys are kept (at least 24 hours, per API.md).
+    public var idempotencyRetention: Duration = .seconds(24 * 3600)
     public var maxSeatsPerBooking = 10
     public var maxBodyBytes = 64 * 1024
 

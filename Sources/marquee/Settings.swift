@@ -23,6 +23,12 @@ struct Settings: ParsableArguments {
     @Option(help: "Token lifetime in seconds. [MARQUEE_TOKEN_SECONDS, default 3600]") var tokenSeconds: Int?
     @Option(help: "bcrypt cost, 4 to 31. [MARQUEE_BCRYPT_COST, default 12]") var bcryptCost: Int?
     @Option(help: "How long a hold lasts, in seconds. [MARQUEE_HOLD_SECONDS, default 120]") var holdSeconds: Int?
+    @Option(help: "Active holds one user may have at once (429 past it). [MARQUEE_MAX_ACTIVE_HOLDS, default 5]")
+    var maxActiveHolds: Int?
+    @Option(help: "Seconds between sweeps of lapsed holds and old idempotency keys. [MARQUEE_SWEEP_SECONDS, default 15]")
+    var sweepSeconds: Int?
+    @Option(help: "Hours idempotency keys are kept, at least 24. [MARQUEE_IDEMPOTENCY_HOURS, default 24]")
+    var idempotencyHours: Int?
     @Option(help: "Most seats in one booking. [MARQUEE_MAX_SEATS_PER_BOOKING, default 10]") var maxSeatsPerBooking: Int?
     @Option(help: "Largest request body in bytes. [MARQUEE_MAX_BODY_BYTES, default 65536]") var maxBodyBytes: Int?
     @Option(help: "Failed logins per email per window before 429. [MARQUEE_LOGIN_FAILURES_PER_EMAIL, default 10]")
@@ -60,6 +66,13 @@ struct Settings: ParsableArguments {
         }
         c.bcryptCost = try number(bcryptCost, "MARQUEE_BCRYPT_COST", 4...31) ?? c.bcryptCost
         if let seconds = try number(holdSeconds, "MARQUEE_HOLD_SECONDS", 1...86_400) { c.holdDuration = .seconds(seconds) }
+        c.maxActiveHolds = try number(maxActiveHolds, "MARQUEE_MAX_ACTIVE_HOLDS", 1...10_000) ?? c.maxActiveHolds
+        if let seconds = try number(sweepSeconds, "MARQUEE_SWEEP_SECONDS", 1...86_400) {
+            c.sweepInterval = .seconds(seconds)
+        }
+        if let hours = try number(idempotencyHours, "MARQUEE_IDEMPOTENCY_HOURS", 24...8_760) {
+            c.idempotencyRetention = .seconds(hours * 3600)
+        }
         c.maxSeatsPerBooking =
             try number(maxSeatsPerBooking, "MARQUEE_MAX_SEATS_PER_BOOKING", 1...100_000) ?? c.maxSeatsPerBooking
         c.maxBodyBytes = try number(maxBodyBytes, "MARQUEE_MAX_BODY_BYTES", 1024...(64 << 20)) ?? c.maxBodyBytes

@@ -28,7 +28,8 @@ enum TestApp {
     }
 
     static func run(
-        configure: (inout AppConfiguration) -> Void = { _ in }, _ test: @Sendable (API) async throws -> Void
+        clock: TestClock? = nil, configure: (inout AppConfiguration) -> Void = { _ in },
+        _ test: @Sendable (API) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -37,7 +38,9 @@ enum TestApp {
         configure(&configuration)
         var logger = Logger(label: "marquee-test")
         logger.logLevel = .error
-        let app = try await buildApplication(configuration: configuration, logger: logger)
+        let now: @Sendable () -> Date
+        if let clock { now = { clock.now } } else { now = { Date() } }
+        let app = try await buildApplication(configuration: configuration, logger: logger, clock: now)
         try await app.test(.router) { client in try await test(API(client: client)) }
     }
 }
@@ -96,5 +99,17 @@ struct API: Sendable {
             json: #"{"name":"\#(name)","startTime":"2031-01-01T20:00:00Z","totalSeats":\#(seats)}"#)
         #expect(answer.status == 201)
         return try #require(answer["id"] as? String)
+    }
+}
+
+/// A clock the test moves by hand, so holds expire without anyone sleeping.
+final class TestClock: @unchecked Sendable {  // every access goes through `lock`
+    private let lock = NSLock()
+    private var current = Date()
+
+    var now: Date { lock.withLock { current } }
+
+    func advance(seconds: TimeInterval) {
+        lock.withLock { current = current.addingTimeInterval(seconds) }
     }
 }

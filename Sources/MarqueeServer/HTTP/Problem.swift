@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MarqueeCore
+import MarqueeStore
 import NIOCore
 
 /// An RFC 9457 problem-details answer. Every error a client sees is one of these, made in
@@ -80,6 +81,19 @@ struct Problem: Error, Sendable, Encodable {
                 retryAfterSeconds: seconds)
         case .unavailable(let detail):
             self.init(.serviceUnavailable, "unavailable", "Service unavailable", detail: detail)
+        case .tooManyHolds(let limit):
+            self.init(
+                .tooManyRequests, "too-many-holds", "Too many holds",
+                detail: "You already hold seats in \(limit) bookings; confirm or cancel one first.")
+        case .idempotencyKeyReused:
+            self.init(
+                .unprocessableContent, "idempotency-key-reused", "Idempotency key reused",
+                detail: "This Idempotency-Key was used with a different request body.",
+                errors: [FieldError(field: "Idempotency-Key", message: "Already used with a different body.")])
+        case .idempotencyKeyInFlight:
+            self.init(
+                .conflict, "idempotency-key-in-flight", "Request in progress",
+                detail: "A request with this Idempotency-Key is still being processed; retry shortly.")
         }
     }
 
@@ -140,13 +154,33 @@ struct Problem: Error, Sendable, Encodable {
         }
     }
 
+    /// The stored form of this answer, for idempotent replays.
+    var stored: StoredResponse {
+        StoredResponse(status: Int(status.code), body: String(decoding: encodedBody, as: UTF8.self))
+    }
+
+    private var encodedBody: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data("{\"status\":500}".utf8)
+    }
+
     var response: Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(self)) ?? Data("{\"status\":500}".utf8)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: encodedBody)))
+    }
+}
+
+/// An answer stored under an idempotency key, sent again exactly as it was.
+struct ReplayedAnswer: Error, Sendable {
+    var stored: StoredResponse
+
+    var response: Response {
+        let contentType = stored.status < 300 ? "application/json; charset=utf-8" : "application/problem+json"
+        return Response(
+            status: .init(code: stored.status), headers: [.contentType: contentType],
+            body: .init(byteBuffer: ByteBuffer(string: stored.body)))
     }
 }

@@ -18,11 +18,14 @@ public struct MarqueeRequestContext: RequestContext {
 /// carry: the request id, the bearer token and the client's address. Set for the duration
 /// of one request by ``RequestScopeMiddleware``.
 struct RequestScope: Sendable {
-    @TaskLocal static var current = RequestScope(requestID: "-", authorization: nil, clientAddress: nil)
+    @TaskLocal static var current = RequestScope(
+        requestID: "-", authorization: nil, clientAddress: nil, idempotencyKey: nil)
 
     var requestID: String
     var authorization: String?
     var clientAddress: String?
+    /// The raw `Idempotency-Key` header: present but empty must be told from absent.
+    var idempotencyKey: String?
 
     /// The token of an `Authorization: Bearer …` header, if there is one.
     var bearerToken: String? {
@@ -41,6 +44,7 @@ struct RequestScopeMiddleware: RouterMiddleware {
     typealias Context = MarqueeRequestContext
 
     static let header = HTTPField.Name("X-Request-ID")!
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -49,7 +53,8 @@ struct RequestScopeMiddleware: RouterMiddleware {
         var context = context
         context.logger[metadataKey: "request_id"] = .string(id)
         let scope = RequestScope(
-            requestID: id, authorization: request.headers[.authorization], clientAddress: context.clientAddress)
+            requestID: id, authorization: request.headers[.authorization], clientAddress: context.clientAddress,
+            idempotencyKey: request.headers[Self.idempotencyKey])
         var response = try await RequestScope.$current.withValue(scope) {
             try await next(request, context)
         }

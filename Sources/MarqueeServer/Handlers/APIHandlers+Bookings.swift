@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import MarqueeAPI
 import MarqueeCore
 import MarqueeStore
@@ -6,17 +8,83 @@ extension APIHandlers {
     func createBooking(_ input: Operations.CreateBooking.Input) async throws -> Operations.CreateBooking.Output {
         let user = try await authenticatedUser()
         guard case .json(let body) = input.body else { throw MarqueeError.validation([]) }
+        guard let rawKey = RequestScope.current.idempotencyKey else {
+            return .created(.init(body: .json(.init(try await book(body, for: user, idempotency: nil)))))
+        }
+        guard (1...255).contains(rawKey.count) else {
+            throw Problem(
+                .badRequest, "bad-idempotency-key", "Bad Idempotency-Key",
+                detail: "An Idempotency-Key has 1 to 255 characters.")
+        }
+        let key = IdempotencyKey(userId: user.id, key: rawKey, fingerprint: Self.fingerprint(body))
+        switch try await store.beginIdempotent(key, now: clock(), staleAfter: .seconds(60)) {
+        case .replay(let stored): throw ReplayedAnswer(stored: stored)
+        case .inFlight: throw MarqueeError.idempotencyKeyInFlight
+        case .mismatch: throw MarqueeError.idempotencyKeyReused
+        case .proceed: break
+        }
+        do {
+            return .created(.init(body: .json(.init(try await book(body, for: user, idempotency: key)))))
+        } catch let error as MarqueeError {
+            // A refusal is an answer too: the same request under this key gets it again.
+            try await store.finishIdempotent(key, response: Problem(error).stored)
+            throw error
+        } catch {
+            // No answer worth keeping (the database failed): let a retry run afresh.
+            try? await store.releaseIdempotent(key)
+            throw error
+        }
+    }
+
+    /// Books (or holds) the seats; with a key, the answer is stored in the booking's transaction.
+    private func book(
+        _ body: Components.Schemas.CreateBookingRequest, for user: User, idempotency key: IdempotencyKey?
+    ) async throws -> Booking {
         guard Identifier.isWellFormed(body.showId) else { throw MarqueeError.notFound("show") }
         let seats = try SeatSet(body.seats, maximum: configuration.maxSeatsPerBooking)
-        if body.hold == true {
-            // Holds arrive with the holds issue; until then say so rather than book for good.
-            throw MarqueeError.validation([
-                FieldError(field: "hold", message: "Holds are not available yet; book without hold.")
-            ])
+        let now = clock()
+        let hold = body.hold == true
+        var request = BookingRequest(
+            showId: body.showId, userId: user.id, userName: user.name, seats: seats,
+            holdUntil: hold ? now.addingTimeInterval(configuration.holdDuration.seconds) : nil,
+            maxActiveHolds: hold ? configuration.maxActiveHolds : nil)
+        if let key {
+            let answer = try Self.answerEncoder.encode(BookingBody(request.booking(at: now)))
+            request.idempotency = (key, StoredResponse(status: 201, body: String(decoding: answer, as: UTF8.self)))
         }
-        let booking = try await store.book(
-            BookingRequest(showId: body.showId, userId: user.id, userName: user.name, seats: seats), now: clock())
-        return .created(.init(body: .json(.init(booking))))
+        return try await store.book(request, now: now)
+    }
+
+    /// The request as the key's fingerprint sees it: same show, seats and hold, same request.
+    static func fingerprint(_ body: Components.Schemas.CreateBookingRequest) -> String {
+        let canonical = "\(body.showId)|\(body.seats.map(String.init).joined(separator: ","))|\(body.hold ?? false)"
+        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Encodes stored answers as the API writes them (RFC 3339 times in whole seconds).
+    private static var answerEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let transcoder = RFC3339DateTranscoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(try transcoder.encode(date))
+        }
+        return encoder
+    }
+
+    func confirmBooking(_ input: Operations.ConfirmBooking.Input) async throws -> Operations.ConfirmBooking.Output {
+        .ok(.init(body: .json(.init(try await settle(.confirm, input.path.id)))))
+    }
+
+    func cancelBooking(_ input: Operations.CancelBooking.Input) async throws -> Operations.CancelBooking.Output {
+        .ok(.init(body: .json(.init(try await settle(.cancel, input.path.id)))))
+    }
+
+    private func settle(_ action: BookingAction, _ bookingId: String) async throws -> Booking {
+        let user = try await authenticatedUser()
+        return try await store.settle(
+            action, bookingId: bookingId, userId: user.id, isAdmin: user.role == .admin, now: clock())
     }
 
     func listBookings(_ input: Operations.ListBookings.Input) async throws -> Operations.ListBookings.Output {

@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import MarqueeStore
+import ServiceLifecycle
+
+/// Marks lapsed holds `EXPIRED` and forgets idempotency keys past their retention, on an
+/// interval. Expiry never waits for it (every read and booking treats a lapsed hold as free);
+/// it keeps statuses honest and tables small. Safe with any number of instances sweeping.
+struct HoldSweeper: Service {
+    let store: any BookingStore
+    let interval: Duration
+    let keyRetention: Duration
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await sweep()
+            try? await gracefulShutdown(sleeping: interval)
+        }
+    }
+
+    /// One pass: expire lapsed holds in batches, then purge old keys.
+    func sweep() async {
+        do {
+            var expired = 0
+            var batch = 0
+            repeat {
+                batch = try await store.expireHolds(now: clock(), limit: 500)
+                expired += batch
+            } while batch == 500 && !Task.isCancelled
+            let purged = try await store.purgeIdempotencyKeys(
+                createdBefore: clock().addingTimeInterval(-keyRetention.seconds))
+            if expired > 0 || purged > 0 {
+                logger.info("Swept", metadata: ["holds_expired": "\(expired)", "keys_purged": "\(purged)"])
+            }
+        } catch {
+            logger.warning("Sweep failed; trying again next interval", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+}
+
+/// Sleeps for `duration`, returning early (by throwing) when a graceful shutdown begins.
+private func gracefulShutdown(sleeping duration: Duration) async throws {
+    try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
+}
