@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""Black-box checks of the real `marquee` binary, over HTTP only, as an outside suite sees it.
+
+Usage: e2e.py BINARY [--postgres ADMIN_URL]
+Starts `BINARY serve` on a free port, on a fresh SQLite file (and, with --postgres, on a
+fresh database of that server), runs every check, stops it with SIGTERM, and prints
+"N passed, N failed". Standard library only.
+"""
+import base64
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+ADMIN_EMAIL = "admin@example.com"
+ADMIN_PASSWORD = "admin-password-1"
+results = []  # (engine, name, error or None)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, binary, env, workdir):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(os.path.join(workdir, f"server-{self.port}.log"), "w+")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--port", str(self.port)], cwd=workdir, env=env,
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if self.call("GET", "/health/ready")[0] == 200:
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.log.seek(0)
+        raise RuntimeError("server did not become ready:\n" + self.log.read()[-3000:])
+
+    def call(self, method, path, body=None, token=None, headers=None, raw=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, dict(response.headers), json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            payload = error.read()
+            try:
+                parsed = json.loads(payload) if payload else None
+            except ValueError:
+                parsed = payload.decode(errors="replace")
+            return error.code, dict(error.headers), parsed
+
+    def stop(self):
+        """SIGTERM, then how long the process took to exit and its exit code."""
+        started = time.time()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = None
+        return time.time() - started, code
+
+
+def check(engine, name):
+    """Runs the decorated check at once and records its result."""
+    def run(function):
+        try:
+            function()
+            results.append((engine, name, None))
+            print(f"ok   {engine:8} {name}", flush=True)
+        except Exception as error:  # a failed check is reported, and the rest still run
+            results.append((engine, name, error))
+            print(f"FAIL {engine:8} {name}: {error!r}", flush=True)
+        return function
+    return run
+
+
+def expect(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def signup(server, name):
+    email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.com"
+    status, _, body = server.call("POST", "/api/auth/signup", {"name": name, "email": email, "password": "password-1"})
+    expect(status == 201, f"signup {status} {body}")
+    return body["token"], body["user"]["id"]
+
+
+def admin_token(server):
+    status, _, body = server.call("POST", "/api/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+    expect(status == 200, f"admin login {status} {body}")
+    return body["token"]
+
+
+def create_show(server, seats):
+    status, _, body = server.call(
+        "POST", "/api/shows", {"name": "E2E", "startTime": "2031-01-01T20:00:00Z", "totalSeats": seats},
+        token=admin_token(server))
+    expect(status == 201, f"create show {status} {body}")
+    return body["id"]
+
+
+def run_checks(engine, server):
+    @check(engine, "64 concurrent clients never get one seat twice")
+    def concurrent_booking():
+        show = create_show(server, 200)
+        users = [signup(server, f"C{i}") for i in range(64)]
+        rng = random.Random(7)
+        plans = [(users[i % 64], sorted(rng.sample(range(1, 201), rng.randint(1, 4)))) for i in range(640)]
+
+        def attempt(plan):
+            (token, _), seats = plan
+            return seats, server.call("POST", "/api/bookings", {"showId": show, "seats": seats}, token=token)
+
+        with ThreadPoolExecutor(max_workers=64) as pool:
+            outcomes = list(pool.map(attempt, plans))
+        booked = [body for _, (status, _, body) in outcomes if status == 201]
+        refused = [(seats, body) for seats, (status, _, body) in outcomes if status == 409]
+        expect(len(booked) + len(refused) == len(plans),
+               f"unexpected answers: {[o[1][0] for o in outcomes if o[1][0] not in (201, 409)][:5]}")
+        # The audit, through the API only: every user's bookings.
+        stored = []
+        for token, _ in users:
+            status, _, body = server.call("GET", "/api/bookings", token=token)
+            expect(status == 200, f"list {status}")
+            stored += [b for b in body["items"] if b["status"] == "CONFIRMED"]
+        seats = [seat for booking in stored for seat in booking["seats"]]
+        expect(len(seats) == len(set(seats)), "a seat was sold twice")
+        expect({b["id"] for b in stored} == {b["id"] for b in booked}, "stored bookings differ from the successes")
+        status, _, detail = server.call("GET", f"/api/shows/{show}")
+        expect(detail["takenSeats"] == sorted(seats), "the seat map differs from the bookings")
+        expect(detail["availableSeats"] == 200 - len(seats), "availableSeats is wrong")
+        for requested, problem in refused:
+            conflicting = problem.get("conflictingSeats", [])
+            expect(conflicting and set(conflicting) <= set(requested) & set(seats), f"bad conflict {problem}")
+
+    @check(engine, "a hold expires on time and its seat can be rebooked")
+    def hold_expiry():
+        show = create_show(server, 10)
+        ann, _ = signup(server, "Ann")
+        bob, _ = signup(server, "Bob")
+        status, _, hold = server.call("POST", "/api/bookings", {"showId": show, "seats": [1], "hold": True}, token=ann)
+        expect(status == 201 and hold["status"] == "PENDING" and hold["expiresAt"], f"hold {status} {hold}")
+        status, _, _ = server.call("POST", "/api/bookings", {"showId": show, "seats": [1]}, token=bob)
+        expect(status == 409, f"held seat booked: {status}")
+        time.sleep(3)
+        status, _, _ = server.call("POST", f"/api/bookings/{hold['id']}/confirm", token=ann)
+        expect(status == 410, f"late confirm gave {status}")
+        status, _, _ = server.call("POST", "/api/bookings", {"showId": show, "seats": [1]}, token=bob)
+        expect(status == 201, f"freed seat not bookable: {status}")
+
+    @check(engine, "confirm and cancel racing on one hold: one wins")
+    def confirm_cancel_race():
+        show = create_show(server, 10)
+        ann, _ = signup(server, "Ann")
+        for seat in range(1, 6):
+            _, _, hold = server.call("POST", "/api/bookings", {"showId": show, "seats": [seat], "hold": True}, token=ann)
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                confirm = pool.submit(server.call, "POST", f"/api/bookings/{hold['id']}/confirm", None, ann)
+                cancel = pool.submit(server.call, "POST", f"/api/bookings/{hold['id']}/cancel", None, ann)
+                statuses = (confirm.result()[0], cancel.result()[0])
+            _, _, final = server.call("GET", f"/api/bookings/{hold['id']}", token=ann)
+            expect(statuses in ((200, 409), (409, 200), (200, 200)), f"statuses {statuses}")
+            expected = "CONFIRMED" if statuses == (200, 409) else "CANCELLED"
+            expect(final["status"] == expected, f"{statuses} left {final['status']}")
+
+    @check(engine, "an idempotent repeat replays and creates nothing")
+    def idempotency():
+        show = create_show(server, 10)
+        ann, _ = signup(server, "Ann")
+        body = {"showId": show, "seats": [2, 3]}
+        first = server.call("POST", "/api/bookings", body, token=ann, headers={"Idempotency-Key": "e2e-1"})
+        again = server.call("POST", "/api/bookings", body, token=ann, headers={"Idempotency-Key": "e2e-1"})
+        expect(first[0] == again[0] == 201 and first[2] == again[2], f"{first[0]} {again[0]}")
+        other = server.call("POST", "/api/bookings", {"showId": show, "seats": [4]}, token=ann,
+                            headers={"Idempotency-Key": "e2e-1"})
+        expect(other[0] == 422, f"reused key gave {other[0]}")
+        _, _, mine = server.call("GET", "/api/bookings", token=ann)
+        expect(len(mine["items"]) == 1, "the repeat created a booking")
+
+    @check(engine, "forged, unsigned and garbage tokens get 401")
+    def forged_tokens():
+        token, _ = signup(server, "Fay")
+        header, payload, signature = token.split(".")
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        claims["sub"] = str(uuid.uuid4())
+        forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+        unsigned = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').decode().rstrip("=")
+        for bad in (f"{header}.{forged}.{signature}", f"{unsigned}.{payload}.", "garbage"):
+            status, headers, body = server.call("GET", "/api/auth/me", token=bad)
+            expect(status == 401 and body.get("status") == 401, f"{status} for a bad token")
+        expect(server.call("GET", "/api/auth/me", token=token)[0] == 200, "the real token was refused")
+
+    @check(engine, "bad input gets 4xx problem details, never 5xx")
+    def bad_input():
+        token, _ = signup(server, "Gus")
+        show = create_show(server, 5)
+        cases = [
+            ("POST", "/api/bookings", b"{not json", {}, 400),
+            ("POST", "/api/bookings", b"seats=1", {"Content-Type": "text/plain"}, 415),
+            ("POST", "/api/bookings", json.dumps({"showId": show, "seats": [0]}).encode(), {}, 422),
+            ("POST", "/api/bookings", json.dumps({"showId": show, "seats": [1, 1]}).encode(), {}, 422),
+            ("POST", "/api/bookings", json.dumps({"showId": show, "seats": "x"}).encode(), {}, 422),
+            ("POST", "/api/bookings", json.dumps({"showId": show, "seats": [1] * 100000}).encode(), {}, 413),
+            ("GET", "/api/shows?limit=0", None, {}, 422),
+            ("GET", "/api/shows/%00", None, {}, 404),
+        ]
+        for method, path, raw, headers, expected in cases:
+            status, response_headers, body = server.call(method, path, token=token, raw=raw, headers=headers)
+            expect(status == expected, f"{method} {path} {raw[:30] if raw else ''}: {status}, wanted {expected}")
+            expect(response_headers.get("Content-Type", "").startswith("application/problem+json"),
+                   f"{path}: not problem details")
+            expect(body.get("status") == status, f"{path}: status member {body.get('status')}")
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    postgres = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--postgres" else None
+    workdir = tempfile.mkdtemp(prefix="marquee-e2e-")
+    base_env = dict(os.environ, MARQUEE_ADMIN_EMAIL=ADMIN_EMAIL, MARQUEE_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                    MARQUEE_HOLD_SECONDS="2", MARQUEE_BCRYPT_COST="4", MARQUEE_LOG_LEVEL="warning")
+    engines = [("sqlite", dict(base_env, MARQUEE_DATABASE_PATH=os.path.join(workdir, "e2e.sqlite")))]
+    if postgres:
+        name = "marquee_e2e_" + uuid.uuid4().hex[:8]
+        subprocess.run(["psql", postgres, "-qc", f"CREATE DATABASE {name}"], check=True)
+        url = urllib.parse.urlsplit(postgres)._replace(path="/" + name).geturl()
+        engines.append(("postgres", dict(base_env, DATABASE_URL=url,
+                                         MARQUEE_JWT_KEYS="e2e:" + base64.b64encode(os.urandom(32)).decode())))
+    for engine, env in engines:
+        try:
+            server = Server(binary, env, workdir)
+        except Exception as error:
+            results.append((engine, "server starts", error))
+            print(f"FAIL {engine:8} server starts: {error}", flush=True)
+            continue
+        run_checks(engine, server)
+        seconds, code = server.stop()
+        error = None if code == 0 and seconds < 10 else AssertionError(f"exit {code} after {seconds:.1f}s")
+        results.append((engine, "exits 0 promptly on SIGTERM", error))
+        print(f"{'ok  ' if error is None else 'FAIL'} {engine:8} exits 0 promptly on SIGTERM ({seconds:.2f}s)")
+    failed = sum(1 for _, _, error in results if error)
+    print(f"{len(results) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
