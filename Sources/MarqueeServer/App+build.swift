@@ -92,7 +92,7 @@ struct PoolService: Service {
     func run() async throws {
         // Shut down after the HTTP server (services stop in reverse order), so requests in
         // flight keep their connections until they finish.
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await store.run()
         }
     }

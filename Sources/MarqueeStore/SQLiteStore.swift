@@ -159,6 +159,8 @@ public final class SQLiteStore: BookingStore {
     }
 
     public func shows(_ query: ShowQuery, now: Date) async throws -> ShowPage {
+        // Rows are turned into Sendable values inside the read, so the async `read` is used
+        // rather than the blocking one.
         let rows = try await pool.read { db in
             try Row.fetchAll(
                 db,
@@ -173,9 +175,9 @@ public final class SQLiteStore: BookingStore {
                     query.after?.startMicros ?? Int64.min, query.after?.id ?? "",
                     query.limit + 1,
                 ]
-            )
+            ).map { (show: Self.show($0), startMicros: $0["start_time"] as Int64) }
         }
-        return Self.page(rows.map { (Self.show($0), $0["start_time"] as Int64) }, limit: query.limit)
+        return Self.page(rows, limit: query.limit)
     }
 
     /// Cuts the `limit + 1` rows a page query fetched into a page and the next cursor.

@@ -69,6 +69,23 @@ import Testing
         }
     }
 
+    /// Instances starting together all migrate the same database at once.
+    @Test(arguments: Engine.available)
+    func concurrentMigrationsOfAFreshDatabaseAllSucceed(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine, migrated: false) { fixture in
+            try await fixture.reopened { second in
+                try await fixture.reopened { third in
+                    async let a: Void = fixture.store.migrate()
+                    async let b: Void = second.migrate()
+                    async let c: Void = third.migrate()
+                    _ = try await (a, b, c)
+                }
+            }
+            let user = try await fixture.store.makeUser("Mo")
+            #expect(same(try await fixture.store.user(id: user.id), user))
+        }
+    }
+
     @Test(arguments: Engine.available)
     func migratingTwiceChangesNothing(engine: Engine) async throws {
         try await StoreHarness.withStore(engine) { fixture in

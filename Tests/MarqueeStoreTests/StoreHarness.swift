@@ -40,22 +40,25 @@ enum StoreHarness {
         return logger
     }()
 
+    /// Runs `body` with a store on a new database, migrated unless `migrated` is false.
     static func withStore<T: Sendable>(
-        _ engine: Engine, _ body: @Sendable (StoreFixture) async throws -> T
+        _ engine: Engine, migrated: Bool = true, _ body: @Sendable (StoreFixture) async throws -> T
     ) async throws -> T {
         switch engine {
-        case .sqlite: return try await withSQLite(body)
-        case .postgres: return try await withPostgres(body)
+        case .sqlite: return try await withSQLite(migrated: migrated, body)
+        case .postgres: return try await withPostgres(migrated: migrated, body)
         }
     }
 
-    private static func withSQLite<T: Sendable>(_ body: @Sendable (StoreFixture) async throws -> T) async throws -> T {
+    private static func withSQLite<T: Sendable>(
+        migrated: Bool, _ body: @Sendable (StoreFixture) async throws -> T
+    ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("test.sqlite").path
         let store = try SQLiteStore(path: path)
-        try await store.migrate()
+        if migrated { try await store.migrate() }
         let fixture = StoreFixture(
             store: store,
             execute: { sql in
@@ -80,10 +83,12 @@ enum StoreHarness {
     }
 
     /// Creates a database of its own for one test, runs the test, and drops it.
-    static func withPostgres<T: Sendable>(_ body: @Sendable (StoreFixture) async throws -> T) async throws -> T {
+    static func withPostgres<T: Sendable>(
+        migrated: Bool, _ body: @Sendable (StoreFixture) async throws -> T
+    ) async throws -> T {
         let adminURL = try postgresURL()
         let name = "marquee_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        try await withClient(adminURL) { admin in
+        _ = try await withClient(adminURL) { admin in
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         }
         var components = URLComponents(string: adminURL)!
@@ -95,7 +100,7 @@ enum StoreHarness {
                 return try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await store.run() }
                     defer { group.cancelAll() }
-                    try await store.migrate()
+                    if migrated { try await store.migrate() }
                     let fixture = StoreFixture(
                         store: store,
                         execute: { sql in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger) },
@@ -120,7 +125,7 @@ enum StoreHarness {
     }
 
     private static func dropDatabase(_ name: String, adminURL: String) async throws {
-        try await withClient(adminURL) { admin in
+        _ = try await withClient(adminURL) { admin in
             try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
         }
     }
