@@ -17,7 +17,4 @@ public enum BookingStatus: String, Sendable, Codable, CaseIterable {
 
     /// Whether moving to `next` is allowed.
     public func canMove(to next: BookingStatus) -> Bool { successors.contains(next) }
-
-    /// Whether a booking in this state may hold seats (a pending one only until it expires).
-    public var holdsSeats: Bool { self == .pending || self == .confirmed }
 }

@@ -28,13 +28,15 @@ extension Settlement {
         throws(MarqueeError) -> Settlement
     {
         if status == .pending, let expiresAt, expiresAt <= now { return .lapse }
-        switch (action, status) {
-        case (.confirm, .pending): return .move(to: .confirmed)
-        case (.confirm, .expired): throw .holdExpired
-        case (.confirm, _): throw .conflict("Only a held (PENDING) booking can be confirmed; this one is \(status.rawValue).")
-        case (.cancel, .pending), (.cancel, .confirmed): return .move(to: .cancelled)
-        case (.cancel, _): throw .conflict("This booking is already \(status.rawValue).")
+        let target: BookingStatus = action == .confirm ? .confirmed : .cancelled
+        guard status.canMove(to: target) else {
+            if action == .confirm && status == .expired { throw .holdExpired }
+            if action == .confirm {
+                throw .conflict("Only a held (PENDING) booking can be confirmed; this one is \(status.rawValue).")
+            }
+            throw .conflict("This booking is already \(status.rawValue).")
         }
+        return .move(to: target)
     }
 
     /// The answer to an action on a hold that lapsed: 410 for confirm, 409 for cancel.
