@@ -90,8 +90,10 @@ let package = Package(
             name: "MarqueeServerTests",
             dependencies: [
                 "MarqueeServer",
+                "MarqueeStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -34,14 +34,16 @@ public func buildApplication(
 
     let router = Router(context: MarqueeRequestContext.self)
     router.add(middleware: RequestScopeMiddleware())
+    router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
     try handlers.registerHandlers(
         on: router, serverURL: Servers.Server1.url(), configuration: Configuration(dateTranscoder: RFC3339DateTranscoder()))
 
+    let started = StartupGate()
     let sweeper = HoldSweeper(
         store: opened.store, interval: configuration.sweepInterval, keyRetention: configuration.idempotencyRetention,
-        logger: logger, clock: clock)
+        logger: logger, clock: clock, started: started)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Marquee"),
@@ -56,6 +58,11 @@ public func buildApplication(
                 bcryptCost: configuration.bcryptCost)
             logger.info("Admin account is ready", metadata: ["email": "\(admin.email)"])
         }
+        started.open()
+        let database = configuration.databaseURL.map { _ in "PostgreSQL" } ?? "SQLite \(configuration.databasePath)"
+        logger.notice(
+            "Marquee listening on http://\(configuration.host):\(configuration.port) (\(database))",
+            metadata: ["url": "http://\(configuration.host):\(configuration.port)"])
     }
     return app
 }

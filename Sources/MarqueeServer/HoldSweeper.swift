@@ -12,8 +12,12 @@ struct HoldSweeper: Service {
     let keyRetention: Duration
     let logger: Logger
     let clock: @Sendable () -> Date
+    /// Opens when the schema is migrated.
+    let started: StartupGate
 
     func run() async throws {
+        // A shutdown before start-up finished must not leave this waiting.
+        await cancelWhenGracefulShutdown { await started.wait() }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             await sweep()
             try? await gracefulShutdown(sleeping: interval)

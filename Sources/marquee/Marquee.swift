@@ -23,8 +23,6 @@ struct Serve: AsyncParsableCommand {
         let configuration = try settings.resolve()
         let logger = bootstrapLogging(configuration)
         let app = try await buildApplication(configuration: configuration, logger: logger)
-        let database = configuration.databaseURL.map { _ in "PostgreSQL" } ?? "SQLite \(configuration.databasePath)"
-        print("Marquee listening on http://\(configuration.host):\(configuration.port) (\(database))")
         try await app.runService()
     }
 }
@@ -68,8 +66,13 @@ struct Admin: AsyncParsableCommand {
     }
 }
 
+/// JSON lines on standard output, once per process.
 func bootstrapLogging(_ configuration: AppConfiguration) -> Logger {
-    LoggingSystem.bootstrap(StreamLogHandler.standardOutput)
+    LoggingSystem.bootstrap { label in
+        var handler = JSONLogHandler(label: label)
+        handler.logLevel = configuration.logLevel
+        return handler
+    }
     var logger = Logger(label: "marquee")
     logger.logLevel = configuration.logLevel
     return logger

@@ -28,7 +28,7 @@ enum TestApp {
     }
 
     static func run(
-        clock: TestClock? = nil, configure: (inout AppConfiguration) -> Void = { _ in },
+        clock: TestClock? = nil, logger: Logger? = nil, configure: (inout AppConfiguration) -> Void = { _ in },
         _ test: @Sendable (API) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-\(UUID().uuidString)")
@@ -36,8 +36,9 @@ enum TestApp {
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = try configuration(directory)
         configure(&configuration)
-        var logger = Logger(label: "marquee-test")
-        logger.logLevel = .error
+        var quiet = Logger(label: "marquee-test")
+        quiet.logLevel = .error
+        let logger = logger ?? quiet
         let now: @Sendable () -> Date
         if let clock { now = { clock.now } } else { now = { Date() } }
         let app = try await buildApplication(configuration: configuration, logger: logger, clock: now)

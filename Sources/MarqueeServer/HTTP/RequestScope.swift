@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// Hummingbird's per-request context, plus the client's address (for login throttling).
@@ -26,6 +27,8 @@ struct RequestScope: Sendable {
     var clientAddress: String?
     /// The raw `Idempotency-Key` header: present but empty must be told from absent.
     var idempotencyKey: String?
+    /// The authenticated user's id, once a handler knows it (for the access log).
+    let user = NIOLockedValueBox<String?>(nil)
 
     /// The token of an `Authorization: Bearer …` header, if there is one.
     var bearerToken: String? {
@@ -59,6 +62,9 @@ struct RequestScopeMiddleware: RouterMiddleware {
             try await next(request, context)
         }
         response.headers[Self.header] = id
+        response.headers[.xContentTypeOptions] = "nosniff"
+        // Answers to authenticated requests are personal: no cache may keep them.
+        if request.headers[.authorization] != nil { response.headers[.cacheControl] = "no-store" }
         return response
     }
 

@@ -23,6 +23,7 @@ struct APIHandlers: APIProtocol {
         guard let user = try await store.user(id: id) else {
             throw MarqueeError.unauthenticated("The token's account no longer exists.")
         }
+        RequestScope.current.user.withLockedValue { $0 = user.id }
         return user
     }
 }

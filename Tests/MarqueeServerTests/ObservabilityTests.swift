@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import Logging
+@testable import MarqueeServer
+import MarqueeStore
+import NIOConcurrencyHelpers
+import Testing
+
+/// Collects the lines a ``JSONLogHandler`` writes.
+final class LogLines: Sendable {
+    private let lines = NIOLockedValueBox<[String]>([])
+
+    var all: [String] { lines.withLockedValue { $0 } }
+    var objects: [[String: Any]] {
+        all.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+    }
+
+    func logger(level: Logger.Level = .info) -> Logger {
+        Logger(label: "marquee") { label in
+            var handler = JSONLogHandler(label: label) { line in self.lines.withLockedValue { $0.append(line) } }
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+@Suite struct ObservabilityTests {
+    @Test func everyLogLineIsOneJsonObjectWithItsMetadata() throws {
+        let lines = LogLines()
+        var logger = lines.logger(level: .debug)
+        logger[metadataKey: "request_id"] = "r-1"
+        logger.info("hello \"world\"\nsecond line", metadata: ["seats": .array(["1", "2"]), "n": .stringConvertible(3)])
+        logger.debug("quiet")
+        #expect(lines.all.count == 2)
+        #expect(lines.all.allSatisfy { !$0.contains("\n") })
+        let first = try #require(lines.objects.first)
+        #expect(first["msg"] as? String == "hello \"world\"\nsecond line")
+        #expect(first["level"] as? String == "info")
+        #expect(first["request_id"] as? String == "r-1")
+        #expect(first["seats"] as? [String] == ["1", "2"])
+        #expect(first["n"] as? String == "3")
+        #expect(first["ts"] is String)
+    }
+
+    @Test func eachRequestGetsOneAccessLineWithItsIdRouteTemplateStatusAndUser() async throws {
+        let lines = LogLines()
+        try await TestApp.run(logger: lines.logger()) { api async throws in
+            let show = try await api.createShow()
+            let (token, userId) = try await api.signup()
+            let requestID = HTTPField.Name("X-Request-ID")!
+            _ = try await api.call(.get, "/api/shows/\(show)", headers: [requestID: "trace-42"])
+            _ = try await api.call(
+                .post, "/api/bookings", token: token, json: #"{"showId":"\#(show)","seats":[1]}"#,
+                headers: [requestID: "trace-43"])
+            _ = try await api.call(.get, "/api/nowhere", headers: [requestID: "trace-44"])
+
+            let access = lines.objects.filter { $0["msg"] as? String == "request" }
+            let traced = Dictionary(grouping: access, by: { $0["request_id"] as? String ?? "" })
+            let read = try #require(traced["trace-42"]?.first)
+            #expect(traced["trace-42"]?.count == 1)
+            #expect(read["method"] as? String == "GET")
+            #expect(read["status"] as? String == "200")
+            #expect(read["duration_ms"] is String)
+            let route = try #require(read["route"] as? String)
+            #expect(route.contains("shows") && !route.contains(show), "route \(route) must be a template")
+            let booked = try #require(traced["trace-43"]?.first)
+            #expect(booked["status"] as? String == "201")
+            #expect(booked["user_id"] as? String == userId)
+            #expect(traced["trace-44"]?.first?["status"] as? String == "404")
+
+            // Start-up is logged as JSON with the URL.
+            #expect(lines.objects.contains { ($0["url"] as? String)?.hasPrefix("http://") == true })
+
+            // Nothing secret is ever written.
+            let everything = lines.all.joined()
+            #expect(!everything.contains(token))
+            #expect(!everything.contains("password1") && !everything.contains(TestApp.adminPassword))
+            #expect(!everything.contains(TestApp.secret))
+        }
+    }
+
+    @Test func responsesForbidSniffingAndAuthenticatedOnesForbidCaching() async throws {
+        try await TestApp.run { api async throws in
+            let (token, _) = try await api.signup()
+            let anonymous = try await api.call(.get, "/api/shows")
+            #expect(anonymous.headers[.xContentTypeOptions] == "nosniff")
+            #expect(anonymous.headers[.cacheControl] == nil)
+            let mine = try await api.call(.get, "/api/bookings", token: token)
+            #expect(mine.headers[.xContentTypeOptions] == "nosniff")
+            #expect(mine.headers[.cacheControl] == "no-store")
+            let refused = try await api.call(.get, "/api/bookings", token: "bad")
+            #expect(refused.headers[.cacheControl] == "no-store")
+        }
+    }
+}
+
+@Suite struct StartupGateTests {
+    @Test func theSweeperWaitsForStartUpBeforeTouchingTheDatabase() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("s.sqlite").path)  // not migrated yet
+        let lines = LogLines()
+        let gate = StartupGate()
+        let sweeper = HoldSweeper(
+            store: store, interval: .milliseconds(20), keyRetention: .seconds(86_400), logger: lines.logger(),
+            clock: { Date() }, started: gate)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await sweeper.run() }
+            try await Task.sleep(for: .milliseconds(150))
+            #expect(!lines.all.contains { $0.contains("Sweep failed") }, "swept before the schema existed")
+            try await store.migrate()
+            gate.open()
+            try await Task.sleep(for: .milliseconds(150))
+            #expect(!lines.all.contains { $0.contains("Sweep failed") })
+            group.cancelAll()
+        }
+    }
+
+    @Test func waitersResumeWhenTheGateOpensAndLaterWaitersPassStraightThrough() async throws {
+        let gate = StartupGate()
+        let passed = NIOLockedValueBox(0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    await gate.wait()
+                    passed.withLockedValue { $0 += 1 }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(passed.withLockedValue { $0 } == 0)
+            gate.open()
+            try await group.waitForAll()
+        }
+        #expect(passed.withLockedValue { $0 } == 3)
+        await gate.wait()
+    }
+}
