@@ -239,13 +239,32 @@ def run_checks(engine, server):
                    f"{path}: not problem details")
             expect(body.get("status") == status, f"{path}: status member {body.get('status')}")
 
+    @check(engine, "every log line is JSON; access lines carry the request id sent")
+    def json_logs():
+        status, headers, _ = server.call("GET", "/api/shows", headers={"X-Request-ID": "e2e-trace-1"})
+        expect(status == 200 and headers.get("X-Request-ID") == "e2e-trace-1", "request id not echoed")
+        time.sleep(0.2)
+        server.log.flush()
+        with open(server.log.name) as log:
+            lines = [line for line in log.read().splitlines() if line.strip()]
+        objects = []
+        for line in lines:
+            try:
+                objects.append(json.loads(line))
+            except ValueError:
+                raise AssertionError(f"not JSON: {line[:120]}")
+        expect(any(o.get("url") == server.base for o in objects), "no start-up line naming the URL")
+        access = [o for o in objects if o.get("msg") == "request" and o.get("request_id") == "e2e-trace-1"]
+        expect(len(access) == 1 and access[0].get("route") == "/api/shows" and access[0].get("status") == "200",
+               f"access line: {access}")
+
 
 def main():
     binary = os.path.abspath(sys.argv[1])
     postgres = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--postgres" else None
     workdir = tempfile.mkdtemp(prefix="marquee-e2e-")
     base_env = dict(os.environ, MARQUEE_ADMIN_EMAIL=ADMIN_EMAIL, MARQUEE_ADMIN_PASSWORD=ADMIN_PASSWORD,
-                    MARQUEE_HOLD_SECONDS="2", MARQUEE_BCRYPT_COST="4", MARQUEE_LOG_LEVEL="warning")
+                    MARQUEE_HOLD_SECONDS="2", MARQUEE_BCRYPT_COST="4", MARQUEE_LOG_LEVEL="info")
     engines = [("sqlite", dict(base_env, MARQUEE_DATABASE_PATH=os.path.join(workdir, "e2e.sqlite")))]
     if postgres:
         name = "marquee_e2e_" + uuid.uuid4().hex[:8]

@@ -44,10 +44,16 @@ public func buildApplication(
     let sweeper = HoldSweeper(
         store: opened.store, interval: configuration.sweepInterval, keyRetention: configuration.idempotencyRetention,
         logger: logger, clock: clock, started: started)
+    let database = configuration.databaseURL.map { _ in "PostgreSQL" } ?? "SQLite \(configuration.databasePath)"
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Marquee"),
         services: opened.services + [sweeper],
+        onServerRunning: { channel in
+            // Said once the socket is bound, with the port it really got (--port 0 picks one).
+            let url = "http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)"
+            logger.notice("Marquee listening on \(url) (\(database))", metadata: ["url": "\(url)"])
+        },
         logger: logger
     )
     app.beforeServerStarts {
@@ -59,10 +65,6 @@ public func buildApplication(
             logger.info("Admin account is ready", metadata: ["email": "\(admin.email)"])
         }
         started.open()
-        let database = configuration.databaseURL.map { _ in "PostgreSQL" } ?? "SQLite \(configuration.databasePath)"
-        logger.notice(
-            "Marquee listening on http://\(configuration.host):\(configuration.port) (\(database))",
-            metadata: ["url": "http://\(configuration.host):\(configuration.port)"])
     }
     return app
 }
