@@ -239,6 +239,18 @@ def run_checks(engine, server):
                    f"{path}: not problem details")
             expect(body.get("status") == status, f"{path}: status member {body.get('status')}")
 
+    @check(engine, "/metrics names every Marquee metric, with bounded labels")
+    def metrics():
+        request = urllib.request.Request(server.base + "/metrics")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+        for name in ("http_requests_total", "http_request_duration_seconds_bucket",
+                     "marquee_booking_duration_seconds_bucket", "marquee_seat_conflicts_total",
+                     "marquee_holds_expired_total", "marquee_login_failures_total"):
+            expect(name in text, f"{name} missing")
+        expect('route="/api/shows/{id}"' in text, "route templates missing")
+        expect("/api/bookings/" not in text.replace('/api/bookings/{id}', ''), "a raw path leaked into labels")
+
     @check(engine, "every log line is JSON; access lines carry the request id sent")
     def json_logs():
         status, headers, _ = server.call("GET", "/api/shows", headers={"X-Request-ID": "e2e-trace-1"})

@@ -14,8 +14,10 @@ import ServiceLifecycle
 public func buildApplication(
     configuration: AppConfiguration,
     logger: Logger,
+    metrics setup: MetricsSetup = MetricsSetup(),
     clock: @escaping @Sendable () -> Date = { Date() }
 ) async throws -> some ApplicationProtocol {
+    let metrics = MarqueeMetrics(factory: setup.factory)
     let opened = try openStore(configuration, logger: logger)
     let keys = try signingKeys(configuration)
     let passwords = PasswordHasher(cost: configuration.bcryptCost)
@@ -29,12 +31,14 @@ public func buildApplication(
             perEmail: configuration.loginFailuresPerEmail, perAddress: configuration.loginFailuresPerAddress,
             window: configuration.loginWindow),
         configuration: configuration,
+        metrics: metrics,
+        registry: setup.registry,
         clock: clock
     )
 
     let router = Router(context: MarqueeRequestContext.self)
     router.add(middleware: RequestScopeMiddleware())
-    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: ObservationMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
     try handlers.registerHandlers(
@@ -43,7 +47,7 @@ public func buildApplication(
     let started = StartupGate()
     let sweeper = HoldSweeper(
         store: opened.store, interval: configuration.sweepInterval, keyRetention: configuration.idempotencyRetention,
-        logger: logger, clock: clock, started: started)
+        logger: logger, metrics: metrics, clock: clock, started: started)
     let database = configuration.databaseURL.map { _ in "PostgreSQL" } ?? "SQLite \(configuration.databasePath)"
     var app = Application(
         router: router,

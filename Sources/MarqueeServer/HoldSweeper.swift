@@ -11,6 +11,7 @@ struct HoldSweeper: Service {
     let interval: Duration
     let keyRetention: Duration
     let logger: Logger
+    let metrics: MarqueeMetrics
     let clock: @Sendable () -> Date
     /// Opens when the schema is migrated.
     let started: StartupGate
@@ -33,6 +34,7 @@ struct HoldSweeper: Service {
                 batch = try await store.expireHolds(now: clock(), limit: 500)
                 expired += batch
             } while batch == 500 && !Task.isCancelled
+            metrics.holdsExpired(expired)
             let purged = try await store.purgeIdempotencyKeys(
                 createdBefore: clock().addingTimeInterval(-keyRetention.seconds))
             if expired > 0 || purged > 0 {

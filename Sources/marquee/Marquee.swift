@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MarqueeServer
+import Metrics
 
 /// `marquee`: parse the command, bootstrap logging once, run.
 @main
@@ -22,7 +23,9 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = try settings.resolve()
         let logger = bootstrapLogging(configuration)
-        let app = try await buildApplication(configuration: configuration, logger: logger)
+        let metrics = MetricsSetup()
+        MetricsSystem.bootstrap(metrics.factory)
+        let app = try await buildApplication(configuration: configuration, logger: logger, metrics: metrics)
         try await app.runService()
     }
 }

@@ -102,7 +102,7 @@ final class LogLines: Sendable {
         let gate = StartupGate()
         let sweeper = HoldSweeper(
             store: store, interval: .milliseconds(20), keyRetention: .seconds(86_400), logger: lines.logger(),
-            clock: { Date() }, started: gate)
+            metrics: MarqueeMetrics(factory: MetricsSetup().factory), clock: { Date() }, started: gate)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await sweeper.run() }
             try await Task.sleep(for: .milliseconds(150))
@@ -132,5 +132,44 @@ final class LogLines: Sendable {
         }
         #expect(passed.withLockedValue { $0 } == 3)
         await gate.wait()
+    }
+}
+
+@Suite struct MetricsTests {
+    @Test func metricsCountRequestsBookingsConflictsLoginFailuresAndExpiredHolds() async throws {
+        let clock = TestClock()
+        try await TestApp.run(clock: clock, configure: { $0.sweepInterval = .milliseconds(50) }) { api async throws in
+            let show = try await api.createShow()
+            let (ann, _) = try await api.signup("Ann")
+            let (bob, _) = try await api.signup("Bob")
+            _ = try await api.call(.post, "/api/bookings", token: ann, json: #"{"showId":"\#(show)","seats":[1]}"#)
+            _ = try await api.call(.post, "/api/bookings", token: bob, json: #"{"showId":"\#(show)","seats":[1]}"#)
+            _ = try await api.call(.post, "/api/bookings", token: bob, json: #"{"showId":"\#(show)","seats":[2],"hold":true}"#)
+            _ = try await api.call(.post, "/api/bookings", token: bob, json: #"{"showId":"\#(show)","seats":[0]}"#)
+            _ = try await api.call(.get, "/api/shows/\(show)")
+            _ = try await api.call(
+                .post, "/api/auth/login", json: #"{"email":"admin@example.com","password":"wrong-password"}"#)
+            clock.advance(seconds: 121)
+            try await Task.sleep(for: .milliseconds(300))  // a few sweeper intervals
+
+            let text = try await api.text("/metrics")
+            #expect(text.status == 200)
+            let body = text.body
+            for line in [
+                #"marquee_booking_duration_seconds_count{outcome="confirmed"} 1"#,
+                #"marquee_booking_duration_seconds_count{outcome="conflict"} 1"#,
+                #"marquee_booking_duration_seconds_count{outcome="held"} 1"#,
+                #"marquee_booking_duration_seconds_count{outcome="invalid"} 1"#,
+                "marquee_seat_conflicts_total 1",
+                "marquee_login_failures_total 1",
+                "marquee_holds_expired_total 1",
+            ] {
+                #expect(body.contains(line), "missing \(line)")
+            }
+            #expect(body.contains(#"http_requests_total{method="GET",route="/api/shows/{id}",status="200"} 1"#))
+            #expect(body.contains("http_request_duration_seconds_bucket"))
+            // Labels stay bounded: no ids, no raw paths.
+            #expect(!body.contains(show))
+        }
     }
 }

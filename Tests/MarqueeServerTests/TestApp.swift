@@ -76,6 +76,13 @@ struct API: Sendable {
         }
     }
 
+    /// A plain-text answer, such as /metrics.
+    func text(_ uri: String) async throws -> (status: Int, body: String) {
+        try await client.execute(uri: uri, method: .get, headers: [:], body: nil) { response in
+            (Int(response.status.code), String(buffer: response.body))
+        }
+    }
+
     /// Signs up a new customer and returns its token and id.
     func signup(_ name: String = "Ann") async throws -> (token: String, id: String) {
         let email = "\(name.lowercased())-\(UUID().uuidString.prefix(8))@example.com"

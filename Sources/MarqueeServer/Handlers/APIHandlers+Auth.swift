@@ -24,6 +24,7 @@ extension APIHandlers {
             let user = credentials?.user
         else {
             await throttle.recordFailure(email: body.email, address: address)
+            metrics.loginFailed()
             throw MarqueeError.unauthenticated("The email or password is not right.")
         }
         let token = try await tokens.issue(for: user, now: clock())

@@ -36,8 +36,20 @@ extension APIHandlers {
         }
     }
 
-    /// Books (or holds) the seats; with a key, the answer is stored in the booking's transaction.
+    /// Books (or holds) the seats, timed by outcome; with a key, the answer is stored in the
+    /// booking's transaction.
     private func book(
+        _ body: Components.Schemas.CreateBookingRequest, for user: User, idempotency key: IdempotencyKey?
+    ) async throws -> Booking {
+        let started = ContinuousClock.now
+        let result = await Result { try await attemptBooking(body, for: user, idempotency: key) }
+        if let outcome = MarqueeMetrics.outcome(of: result) {
+            metrics.booking(outcome, duration: started.duration(to: .now))
+        }
+        return try result.get()
+    }
+
+    private func attemptBooking(
         _ body: Components.Schemas.CreateBookingRequest, for user: User, idempotency key: IdempotencyKey?
     ) async throws -> Booking {
         guard Identifier.isWellFormed(body.showId) else { throw MarqueeError.notFound("show") }
@@ -100,5 +112,11 @@ extension APIHandlers {
             booking.userId == user.id || user.role == .admin
         else { throw MarqueeError.notFound("booking") }
         return .ok(.init(body: .json(.init(booking))))
+    }
+}
+
+extension Result where Failure == any Error {
+    init(_ body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

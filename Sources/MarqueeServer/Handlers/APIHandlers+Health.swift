@@ -2,6 +2,10 @@ import MarqueeAPI
 import MarqueeCore
 
 extension APIHandlers {
+    func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
+        .ok(.init(body: .plainText(.init(registry.emitToString()))))
+    }
+
     func live(_ input: Operations.Live.Input) async throws -> Operations.Live.Output {
         .ok(.init(body: .json(.init(status: "ok"))))
     }

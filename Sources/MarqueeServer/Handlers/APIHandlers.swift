@@ -2,6 +2,7 @@ import Foundation
 import MarqueeAPI
 import MarqueeCore
 import MarqueeStore
+import Prometheus
 
 /// Marquee's implementation of the generated `APIProtocol`: each operation of openapi.yaml
 /// is one method, in the `APIHandlers+…` files by topic. Handlers throw domain errors;
@@ -12,6 +13,9 @@ struct APIHandlers: APIProtocol {
     let passwords: PasswordHasher
     let throttle: LoginThrottle
     let configuration: AppConfiguration
+    let metrics: MarqueeMetrics
+    /// What `/metrics` shows.
+    let registry: PrometheusCollectorRegistry
     let clock: @Sendable () -> Date
 
     /// The user the request's bearer token names; 401 without a valid token.

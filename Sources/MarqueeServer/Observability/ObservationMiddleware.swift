@@ -3,12 +3,15 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// One log line per request: method, route template (never the raw path, so ids stay out
-/// of log keys), status, duration in milliseconds, the user when known, and the request id
-/// (from the logger's metadata). Sits inside ``RequestScopeMiddleware``, outside everything
-/// that can fail, so error answers are logged with their real status.
-struct AccessLogMiddleware: RouterMiddleware {
+/// Logs and counts every request: one access line (method, route template, status,
+/// duration in ms, the user when known, and the request id from the logger's metadata) and
+/// the `http_requests_total` / `http_request_duration_seconds` metrics. The route is the
+/// template, never the raw path, so ids stay out of log keys and metric labels. Sits inside
+/// ``RequestScopeMiddleware``, outside everything that can fail, so error answers are seen
+/// with their real status.
+struct ObservationMiddleware: RouterMiddleware {
     typealias Context = MarqueeRequestContext
+    let metrics: MarqueeMetrics
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -16,9 +19,12 @@ struct AccessLogMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = started.duration(to: .now)
+        let route = context.endpointPath ?? "unmatched"
+        metrics.request(
+            method: request.method.rawValue, route: route, status: Int(response.status.code), duration: elapsed)
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
-            "route": .string(context.endpointPath ?? "unmatched"),
+            "route": .string(route),
             "status": .stringConvertible(Int(response.status.code)),
             "duration_ms": .string(String(format: "%.2f", elapsed.seconds * 1000)),
         ]

@@ -1,0 +1,88 @@
+import CoreMetrics
+import Foundation
+import MarqueeCore
+import Prometheus
+
+/// Where metrics go: the registry `/metrics` reads, and the swift-metrics factory that
+/// writes into it. `main` bootstraps the global MetricsSystem with the same factory; tests
+/// make their own, so nothing global is touched by ``buildApplication(configuration:logger:metrics:clock:)``.
+public struct MetricsSetup: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    public let factory: PrometheusMetricsFactory
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Bookings and requests are milliseconds, not seconds: buckets where they land.
+        let buckets: [Duration] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000].map { .milliseconds($0) }
+        factory.defaultDurationHistogramBuckets = buckets
+        self.factory = factory
+    }
+}
+
+/// Marquee's own metrics. Labels are bounded: methods, route templates, statuses and
+/// outcomes, never ids or raw paths.
+struct MarqueeMetrics: Sendable {
+    let factory: any MetricsFactory
+
+    /// Makes every metric exist from the start, at zero, so dashboards and alerts find them
+    /// before the first conflict, failure or expiry.
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+        for outcome in BookingOutcome.allCases {
+            _ = Timer(label: "marquee_booking_duration_seconds", dimensions: [("outcome", outcome.rawValue)], factory: factory)
+        }
+        for label in ["marquee_seat_conflicts_total", "marquee_holds_expired_total", "marquee_login_failures_total"] {
+            Counter(label: label, factory: factory).increment(by: 0)
+        }
+    }
+
+    /// How a booking request ended, for `marquee_booking_duration_seconds`.
+    enum BookingOutcome: String, CaseIterable {
+        case confirmed, held, conflict, invalid
+    }
+
+    func request(method: String, route: String, status: Int, duration: Duration) {
+        let dimensions = [("method", method), ("route", route), ("status", String(status))]
+        Counter(label: "http_requests_total", dimensions: dimensions, factory: factory).increment()
+        Timer(label: "http_request_duration_seconds", dimensions: dimensions, factory: factory)
+            .recordNanoseconds(duration.nanoseconds)
+    }
+
+    func booking(_ outcome: BookingOutcome, duration: Duration) {
+        Timer(label: "marquee_booking_duration_seconds", dimensions: [("outcome", outcome.rawValue)], factory: factory)
+            .recordNanoseconds(duration.nanoseconds)
+        if outcome == .conflict {
+            Counter(label: "marquee_seat_conflicts_total", factory: factory).increment()
+        }
+    }
+
+    func holdsExpired(_ count: Int) {
+        Counter(label: "marquee_holds_expired_total", factory: factory).increment(by: count)
+    }
+
+    func loginFailed() {
+        Counter(label: "marquee_login_failures_total", factory: factory).increment()
+    }
+
+    /// The outcome a finished booking request is counted under.
+    static func outcome(of result: Result<Booking, any Error>) -> BookingOutcome? {
+        switch result {
+        case .success(let booking): return booking.status == .pending ? .held : .confirmed
+        case .failure(MarqueeError.seatsTaken): return .conflict
+        case .failure(let error as MarqueeError):
+            switch error {
+            case .validation, .notFound, .tooManyHolds: return .invalid
+            default: return nil
+            }
+        case .failure: return nil
+        }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
