@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -250,6 +251,18 @@ def run_checks(engine, server):
             expect(name in text, f"{name} missing")
         expect('route="/api/shows/{id}"' in text, "route templates missing")
         expect("/api/bookings/" not in text.replace('/api/bookings/{id}', ''), "a raw path leaked into labels")
+        if engine == "postgres":
+            expect('marquee_db_pool_connections{state="in_use"}' in text, "pool gauge missing")
+            # Every metric the alert rules and the dashboard use is one this server exports.
+            deploy = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "deploy")
+            used = set()
+            for path in ("prometheus/alerts.yml", "grafana/marquee-dashboard.json"):
+                with open(os.path.join(deploy, path)) as source:
+                    used |= set(re.findall(r"\b((?:http|marquee)_[a-z_]+)", source.read()))
+            exported = set(re.findall(r"^# TYPE (\S+) ", text, re.MULTILINE))
+            missing = {name for name in used
+                       if re.sub(r"_(bucket|count|sum)$", "", name) not in exported}
+            expect(not missing, f"deploy/ uses metrics the server does not export: {sorted(missing)}")
 
     @check(engine, "every log line is JSON; access lines carry the request id sent")
     def json_logs():

@@ -56,6 +56,9 @@ public protocol BookingStore: Sendable {
 
     /// Releases connections. The store is not used afterwards.
     func close() async throws
+
+    /// The connection pool's state, for stores that have one.
+    var poolStatistics: PoolStatistics? { get }
 }
 
 /// An account to create; the password is already hashed.

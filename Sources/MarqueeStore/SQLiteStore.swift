@@ -54,6 +54,9 @@ public final class SQLiteStore: BookingStore {
         try pool.close()
     }
 
+    /// SQLite has no connection pool to watch (one writer, WAL readers).
+    public var poolStatistics: PoolStatistics? { nil }
+
     // MARK: Users
 
     public func createUser(_ new: NewUser) async throws -> User {

@@ -251,6 +251,24 @@ import Testing
         }
     }
 
+    /// The pool gauge's source: PostgreSQL's pool is watched; SQLite has none.
+    @Test(arguments: Engine.available)
+    func thePoolIsWatchedWhereThereIsOne(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            _ = try await store.makeShow(seats: 5)
+            guard engine == .postgres else {
+                #expect(store.poolStatistics == nil)
+                return
+            }
+            let statistics = try #require(store.poolStatistics)
+            #expect(statistics.open >= 1, "PostgresNIO's 'Creating new connection' was not counted")
+            #expect(statistics.inUse == 0 && statistics.waiting == 0, "\(statistics)")
+            #expect(statistics.idle == statistics.open)
+            #expect(statistics.limit == 20)
+        }
+    }
+
     /// 200 attempts at once, on overlapping seats of one show.
     @Test(arguments: Engine.available)
     func concurrentBookingsNeverSellASeatTwice(engine: Engine) async throws {

@@ -3,7 +3,8 @@ import MarqueeCore
 
 extension APIHandlers {
     func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
-        .ok(.init(body: .plainText(.init(registry.emitToString()))))
+        if let statistics = store.poolStatistics { metrics.pool(statistics) }
+        return .ok(.init(body: .plainText(.init(registry.emitToString()))))
     }
 
     func live(_ input: Operations.Live.Input) async throws -> Operations.Live.Output {

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import MarqueeCore
+import MarqueeStore
 import Prometheus
 
 /// Where metrics go: the registry `/metrics` reads, and the swift-metrics factory that
@@ -59,6 +60,17 @@ struct MarqueeMetrics: Sendable {
 
     func holdsExpired(_ count: Int) {
         Counter(label: "marquee_holds_expired_total", factory: factory).increment(by: count)
+    }
+
+    /// The pool gauge, set from the store's statistics when /metrics is read.
+    func pool(_ statistics: PoolStatistics) {
+        for (state, value) in [
+            ("in_use", statistics.inUse), ("idle", statistics.idle), ("waiting", statistics.waiting),
+            ("max", statistics.limit),
+        ] {
+            Gauge(label: "marquee_db_pool_connections", dimensions: [("state", state)], factory: factory)
+                .record(value)
+        }
     }
 
     func loginFailed() {
