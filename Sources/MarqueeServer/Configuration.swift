@@ -40,6 +40,8 @@ public struct AppConfiguration: Sendable {
     /// An admin account that must exist: created, or its password and role set at start.
     public var admin: AdminAccount?
     public var logLevel: Logger.Level = .info
+    /// How long SIGTERM waits for requests in flight before cancelling them.
+    public var shutdownGrace: Duration = .seconds(10)
 
     public init() {}
 }
@@ -62,4 +64,28 @@ public struct ConfigurationError: Error, CustomStringConvertible {
     public var description: String
 
     public init(_ description: String) { self.description = description }
+}
+
+/// Reads settings that may be secrets: from the variable itself, or from the file that
+/// `NAME_FILE` names (as container platforms mount secrets). Setting both is an error.
+public struct SecretSource: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String]) { self.environment = environment }
+
+    public func value(_ name: String) throws -> String? {
+        let direct = environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        guard let path = environment[name + "_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) else { return direct }
+        guard direct == nil else { throw ConfigurationError("Set \(name) or \(name)_FILE, not both.") }
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !value.isEmpty else { throw ConfigurationError("\(name)_FILE names an empty file: \(path)") }
+            return value
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError("Cannot read \(name)_FILE (\(path)).")
+        }
+    }
 }

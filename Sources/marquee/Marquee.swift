@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MarqueeServer
 import Metrics
+import ServiceLifecycle
 
 /// `marquee`: parse the command, bootstrap logging once, run.
 @main
@@ -26,7 +27,11 @@ struct Serve: AsyncParsableCommand {
         let metrics = MetricsSetup()
         MetricsSystem.bootstrap(metrics.factory)
         let app = try await buildApplication(configuration: configuration, logger: logger, metrics: metrics)
-        try await app.runService()
+        // On SIGTERM or SIGINT: stop accepting, let requests in flight finish for up to the
+        // grace period, then stop the services (the pool last) and exit 0.
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.shutdownGrace
+        try await ServiceGroup(configuration: group).run()
     }
 }
 

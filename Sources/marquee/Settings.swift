@@ -9,13 +9,13 @@ struct Settings: ParsableArguments {
     @Option(help: "Port to listen on. [MARQUEE_PORT, default 8080]") var port: Int?
     @Option(help: "SQLite file, used when no PostgreSQL URL is set. [MARQUEE_DATABASE_PATH, default marquee.sqlite]")
     var databasePath: String?
-    @Option(help: "postgres://user:password@host:5432/db: use PostgreSQL. [DATABASE_URL]") var databaseUrl: String?
+    @Option(help: "postgres://user:password@host:5432/db: use PostgreSQL. [DATABASE_URL or DATABASE_URL_FILE]") var databaseUrl: String?
     @Option(help: "Largest number of PostgreSQL connections. [MARQUEE_DB_POOL_SIZE, default 20]") var dbPoolSize: Int?
     @Flag(help: "Do not run schema migrations at start. [MARQUEE_MIGRATE=false]") var noMigrate = false
     @Option(
         help: """
             JWT signing keys as kid:secret[,kid:secret…]; the first signs, all verify. Secrets of at least 32 bytes. \
-            Required with PostgreSQL; generated beside the SQLite file otherwise. [MARQUEE_JWT_KEYS]
+            Required with PostgreSQL; generated beside the SQLite file otherwise. [MARQUEE_JWT_KEYS or MARQUEE_JWT_KEYS_FILE]
             """)
     var jwtKeys: String?
     @Option(help: "Token issuer (iss). [MARQUEE_JWT_ISSUER, default marquee]") var jwtIssuer: String?
@@ -40,10 +40,15 @@ struct Settings: ParsableArguments {
     var loginWindowSeconds: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [MARQUEE_LOG_LEVEL, default info]")
     var logLevel: String?
+    @Option(help: "Seconds SIGTERM waits for requests in flight. [MARQUEE_SHUTDOWN_GRACE_SECONDS, default 10]")
+    var shutdownGraceSeconds: Int?
 
     /// The typed configuration: flags, then the environment, then defaults, all checked.
+    /// Secrets (DATABASE_URL, MARQUEE_JWT_KEYS, MARQUEE_ADMIN_PASSWORD) may also come from the
+    /// file a `…_FILE` variable names.
     func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
         func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let secrets = SecretSource(environment: environment)
         func number(_ flag: Int?, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let text = flag.map(String.init) ?? env(name) else { return nil }
             guard let value = Int(text), range.contains(value) else {
@@ -55,10 +60,10 @@ struct Settings: ParsableArguments {
         c.host = host ?? env("MARQUEE_HOST") ?? c.host
         c.port = try number(port, "MARQUEE_PORT", 0...65535) ?? c.port
         c.databasePath = databasePath ?? env("MARQUEE_DATABASE_PATH") ?? c.databasePath
-        c.databaseURL = databaseUrl ?? env("DATABASE_URL")
+        c.databaseURL = try databaseUrl ?? secrets.value("DATABASE_URL")
         c.databasePoolSize = try number(dbPoolSize, "MARQUEE_DB_POOL_SIZE", 1...1000) ?? c.databasePoolSize
         c.migrateOnStart = !(noMigrate || env("MARQUEE_MIGRATE")?.lowercased() == "false")
-        if let keys = jwtKeys ?? env("MARQUEE_JWT_KEYS") { c.signingKeys = try SigningKey.parseList(keys) }
+        if let keys = try jwtKeys ?? secrets.value("MARQUEE_JWT_KEYS") { c.signingKeys = try SigningKey.parseList(keys) }
         c.tokenIssuer = jwtIssuer ?? env("MARQUEE_JWT_ISSUER") ?? c.tokenIssuer
         c.tokenAudience = jwtAudience ?? env("MARQUEE_JWT_AUDIENCE") ?? c.tokenAudience
         if let seconds = try number(tokenSeconds, "MARQUEE_TOKEN_SECONDS", 60...31_536_000) {
@@ -90,9 +95,12 @@ struct Settings: ParsableArguments {
             }
             c.logLevel = parsed
         }
+        if let seconds = try number(shutdownGraceSeconds, "MARQUEE_SHUTDOWN_GRACE_SECONDS", 0...3600) {
+            c.shutdownGrace = .seconds(seconds)
+        }
         if let email = env("MARQUEE_ADMIN_EMAIL") {
-            guard let password = env("MARQUEE_ADMIN_PASSWORD") else {
-                throw ConfigurationError("MARQUEE_ADMIN_EMAIL is set: set MARQUEE_ADMIN_PASSWORD too.")
+            guard let password = try secrets.value("MARQUEE_ADMIN_PASSWORD") else {
+                throw ConfigurationError("MARQUEE_ADMIN_EMAIL is set: set MARQUEE_ADMIN_PASSWORD (or _FILE) too.")
             }
             c.admin = AdminAccount(email: email, password: password, name: env("MARQUEE_ADMIN_NAME") ?? "Administrator")
         }
