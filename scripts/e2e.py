@@ -7,12 +7,14 @@ fresh database of that server), runs every check, stops it with SIGTERM, and pri
 "N passed, N failed". Standard library only.
 """
 import base64
+import http.client
 import json
 import os
 import random
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -36,9 +38,10 @@ def free_port():
 
 
 class Server:
-    def __init__(self, binary, env, workdir):
+    def __init__(self, binary, env, workdir, ca=None):
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.context = ssl.create_default_context(cafile=ca) if ca else None
+        self.base = f"{'https' if ca else 'http'}://127.0.0.1:{self.port}"
         self.log = open(os.path.join(workdir, f"server-{self.port}.log"), "w+")
         self.process = subprocess.Popen(
             [binary, "serve", "--port", str(self.port)], cwd=workdir, env=env,
@@ -66,7 +69,7 @@ class Server:
         for name, value in (headers or {}).items():
             request.add_header(name, value)
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=30, context=self.context) as response:
                 return response.status, dict(response.headers), json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             payload = error.read()
@@ -319,6 +322,32 @@ def drain_on_sigterm(engine, server):
         expect(took < 10, f"took {took:.1f}s to exit")
 
 
+def tls_in_process(binary, workdir, env):
+    """With a certificate and key configured, the server speaks HTTPS itself."""
+    @check("tls", "with MARQUEE_TLS_CERTIFICATE and _KEY it serves verified HTTPS only")
+    def tls():
+        cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        server = Server(binary, dict(env, MARQUEE_TLS_CERTIFICATE=cert, MARQUEE_TLS_KEY=key,
+                                     MARQUEE_DATABASE_PATH=os.path.join(workdir, "tls.sqlite")), workdir, ca=cert)
+        try:
+            status, _, body = server.call("GET", "/health/live")
+            expect(status == 200 and body == {"status": "ok"}, f"https answered {status}")
+            plain_refused = False
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{server.port}/health/live", timeout=5)
+            except (OSError, http.client.HTTPException):
+                plain_refused = True
+            expect(plain_refused, "plain HTTP was served on the TLS port")
+            server.log.flush()
+            with open(server.log.name) as log:
+                expect(f'"url":"{server.base}"' in log.read(), "the start-up line does not say https")
+        finally:
+            server.stop()
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     postgres = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--postgres" else None
@@ -341,6 +370,7 @@ def main():
             continue
         run_checks(engine, server)
         drain_on_sigterm(engine, server)
+    tls_in_process(binary, workdir, engines[0][1])
     failed = sum(1 for _, _, error in results if error)
     print(f"{len(results) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

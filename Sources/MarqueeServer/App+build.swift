@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import MarqueeAPI
 import MarqueeCore
@@ -49,13 +51,15 @@ public func buildApplication(
         store: opened.store, interval: configuration.sweepInterval, keyRetention: configuration.idempotencyRetention,
         logger: logger, metrics: metrics, clock: clock, started: started)
     let database = configuration.databaseURL.map { _ in "PostgreSQL" } ?? "SQLite \(configuration.databasePath)"
+    let scheme = configuration.tls == nil ? "http" : "https"
     var app = Application(
         router: router,
+        server: try configuration.tls.map { try .tls(.http1(), tlsConfiguration: try serverTLS($0)) } ?? .http1(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Marquee"),
         services: opened.services + [sweeper],
         onServerRunning: { channel in
             // Said once the socket is bound, with the port it really got (--port 0 picks one).
-            let url = "http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)"
+            let url = "\(scheme)://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)"
             logger.notice("Marquee listening on \(url) (\(database))", metadata: ["url": "\(url)"])
         },
         logger: logger
@@ -109,4 +113,22 @@ struct PoolService: Service {
             await store.run()
         }
     }
+}
+
+/// The TLS server configuration from PEM files, with a message that names the file that
+/// could not be read.
+func serverTLS(_ files: TLSFiles) throws -> TLSConfiguration {
+    let chain: [NIOSSLCertificate]
+    let key: NIOSSLPrivateKey
+    do {
+        chain = try NIOSSLCertificate.fromPEMFile(files.certificateChain)
+    } catch {
+        throw ConfigurationError("Cannot read the TLS certificate chain \(files.certificateChain) (PEM expected).")
+    }
+    do {
+        key = try NIOSSLPrivateKey(file: files.privateKey, format: .pem)
+    } catch {
+        throw ConfigurationError("Cannot read the TLS private key \(files.privateKey) (PEM expected).")
+    }
+    return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
 }

@@ -40,6 +40,9 @@ public struct AppConfiguration: Sendable {
     /// An admin account that must exist: created, or its password and role set at start.
     public var admin: AdminAccount?
     public var logLevel: Logger.Level = .info
+    /// PEM certificate chain and private key: serve HTTPS in the process (for deployments
+    /// without a proxy that terminates TLS).
+    public var tls: TLSFiles?
     /// How long SIGTERM waits for requests in flight before cancelling them.
     public var shutdownGrace: Duration = .seconds(10)
 
@@ -56,6 +59,17 @@ public struct AdminAccount: Sendable {
         self.email = email
         self.password = password
         self.name = name
+    }
+}
+
+/// Where the TLS certificate chain and private key (PEM) are.
+public struct TLSFiles: Sendable {
+    public var certificateChain: String
+    public var privateKey: String
+
+    public init(certificateChain: String, privateKey: String) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
     }
 }
 

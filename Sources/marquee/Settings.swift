@@ -42,6 +42,9 @@ struct Settings: ParsableArguments {
     var logLevel: String?
     @Option(help: "Seconds SIGTERM waits for requests in flight. [MARQUEE_SHUTDOWN_GRACE_SECONDS, default 10]")
     var shutdownGraceSeconds: Int?
+    @Option(help: "PEM certificate chain: serve HTTPS (with --tls-key). [MARQUEE_TLS_CERTIFICATE]")
+    var tlsCertificate: String?
+    @Option(help: "PEM private key for --tls-certificate. [MARQUEE_TLS_KEY]") var tlsKey: String?
 
     /// The typed configuration: flags, then the environment, then defaults, all checked.
     /// Secrets (DATABASE_URL, MARQUEE_JWT_KEYS, MARQUEE_ADMIN_PASSWORD) may also come from the
@@ -97,6 +100,11 @@ struct Settings: ParsableArguments {
         }
         if let seconds = try number(shutdownGraceSeconds, "MARQUEE_SHUTDOWN_GRACE_SECONDS", 0...3600) {
             c.shutdownGrace = .seconds(seconds)
+        }
+        switch (tlsCertificate ?? env("MARQUEE_TLS_CERTIFICATE"), tlsKey ?? env("MARQUEE_TLS_KEY")) {
+        case (let certificate?, let key?): c.tls = TLSFiles(certificateChain: certificate, privateKey: key)
+        case (nil, nil): break
+        default: throw ConfigurationError("Set both MARQUEE_TLS_CERTIFICATE and MARQUEE_TLS_KEY, or neither.")
         }
         if let email = env("MARQUEE_ADMIN_EMAIL") {
             guard let password = try secrets.value("MARQUEE_ADMIN_PASSWORD") else {
