@@ -348,6 +348,21 @@ def tls_in_process(binary, workdir, env):
             server.stop()
 
 
+def unreachable_database(binary, workdir, env):
+    """A database that does not answer fails the start promptly, naming what to check."""
+    @check("startup", "an unreachable database fails the start within the timeout, saying what to check")
+    def unreachable():
+        env_ = dict(env, DATABASE_URL=f"postgres://marquee@127.0.0.1:{free_port()}/none?sslmode=disable",
+                    MARQUEE_JWT_KEYS="k:" + "x" * 40, MARQUEE_STARTUP_TIMEOUT_SECONDS="3")
+        started = time.time()
+        finished = subprocess.run([binary, "serve", "--port", str(free_port())], cwd=workdir, env=env_,
+                                  capture_output=True, text=True, timeout=60)
+        took = time.time() - started
+        expect(finished.returncode != 0, "the server started without its database")
+        expect(took < 15, f"took {took:.1f}s to give up")
+        expect("DATABASE_URL" in finished.stderr + finished.stdout, f"unclear error: {finished.stderr[-300:]}")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     postgres = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--postgres" else None
@@ -371,6 +386,7 @@ def main():
         run_checks(engine, server)
         drain_on_sigterm(engine, server)
     tls_in_process(binary, workdir, engines[0][1])
+    unreachable_database(binary, workdir, base_env)
     failed = sum(1 for _, _, error in results if error)
     print(f"{len(results) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

@@ -65,12 +65,20 @@ public func buildApplication(
         logger: logger
     )
     app.beforeServerStarts {
-        if configuration.migrateOnStart { try await opened.store.migrate() }
-        if let admin = configuration.admin {
-            _ = try await ensureAdmin(
-                in: opened.store, email: admin.email, name: admin.name, password: admin.password,
-                bcryptCost: configuration.bcryptCost)
-            logger.info("Admin account is ready", metadata: ["email": "\(admin.email)"])
+        // An unreachable database fails the start within the timeout, saying what to check,
+        // rather than leaving the process retrying connections in silence.
+        try await withDeadline(
+            configuration.startupTimeout,
+            "The database did not answer within \(configuration.startupTimeout.components.seconds) s. Check "
+                + "DATABASE_URL (or the SQLite path) and that the database is up; MARQUEE_STARTUP_TIMEOUT_SECONDS waits longer."
+        ) {
+            if configuration.migrateOnStart { try await opened.store.migrate() }
+            if let admin = configuration.admin {
+                _ = try await ensureAdmin(
+                    in: opened.store, email: admin.email, name: admin.name, password: admin.password,
+                    bcryptCost: configuration.bcryptCost)
+                logger.info("Admin account is ready", metadata: ["email": "\(admin.email)"])
+            }
         }
         started.open()
     }
@@ -131,4 +139,22 @@ func serverTLS(_ files: TLSFiles) throws -> TLSConfiguration {
         throw ConfigurationError("Cannot read the TLS private key \(files.privateKey) (PEM expected).")
     }
     return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+}
+
+/// Runs `work`, or gives up after `limit` with a ``ConfigurationError`` carrying `message`.
+func withDeadline(_ limit: Duration, _ message: String, _ work: @escaping @Sendable () async throws -> Void)
+    async throws
+{
+    try await withThrowingTaskGroup(of: Bool.self) { group in
+        group.addTask {
+            try await work()
+            return true
+        }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return false
+        }
+        defer { group.cancelAll() }
+        guard try await group.next() == true else { throw ConfigurationError(message) }
+    }
 }

@@ -43,6 +43,8 @@ public struct AppConfiguration: Sendable {
     /// PEM certificate chain and private key: serve HTTPS in the process (for deployments
     /// without a proxy that terminates TLS).
     public var tls: TLSFiles?
+    /// How long start-up may wait for the database before giving up with a clear error.
+    public var startupTimeout: Duration = .seconds(30)
     /// How long SIGTERM waits for requests in flight before cancelling them.
     public var shutdownGrace: Duration = .seconds(10)
 

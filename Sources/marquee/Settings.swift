@@ -40,6 +40,8 @@ struct Settings: ParsableArguments {
     var loginWindowSeconds: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [MARQUEE_LOG_LEVEL, default info]")
     var logLevel: String?
+    @Option(help: "Seconds start-up waits for the database. [MARQUEE_STARTUP_TIMEOUT_SECONDS, default 30]")
+    var startupTimeoutSeconds: Int?
     @Option(help: "Seconds SIGTERM waits for requests in flight. [MARQUEE_SHUTDOWN_GRACE_SECONDS, default 10]")
     var shutdownGraceSeconds: Int?
     @Option(help: "PEM certificate chain: serve HTTPS (with --tls-key). [MARQUEE_TLS_CERTIFICATE]")
@@ -97,6 +99,9 @@ struct Settings: ParsableArguments {
                 throw ConfigurationError("MARQUEE_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
             }
             c.logLevel = parsed
+        }
+        if let seconds = try number(startupTimeoutSeconds, "MARQUEE_STARTUP_TIMEOUT_SECONDS", 1...3600) {
+            c.startupTimeout = .seconds(seconds)
         }
         if let seconds = try number(shutdownGraceSeconds, "MARQUEE_SHUTDOWN_GRACE_SECONDS", 0...3600) {
             c.shutdownGrace = .seconds(seconds)

@@ -115,6 +115,23 @@ final class LogLines: Sendable {
         }
     }
 
+    @Test func aCancelledWaiterReturnsThoughTheGateNeverOpens() async throws {
+        let gate = StartupGate()
+        let returned = NIOLockedValueBox(false)
+        let waiter = Task {
+            await gate.wait()
+            returned.withLockedValue { $0 = true }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(!returned.withLockedValue { $0 })
+        waiter.cancel()
+        // Polled with a deadline: a gate that ignored cancellation fails here, not hangs.
+        for _ in 0..<250 where !returned.withLockedValue({ $0 }) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(returned.withLockedValue { $0 })
+    }
+
     @Test func waitersResumeWhenTheGateOpensAndLaterWaitersPassStraightThrough() async throws {
         let gate = StartupGate()
         let passed = NIOLockedValueBox(0)
