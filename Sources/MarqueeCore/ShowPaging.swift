@@ -72,6 +72,17 @@ public struct ShowPage: Sendable, Equatable {
         self.items = items
         self.next = next
     }
+
+    /// Cuts the `limit + 1` rows a page query fetched (each with its start in microseconds)
+    /// into a page and the cursor of the next one; no next cursor when nothing is left.
+    public init(rows: [(show: Show, startMicros: Int64)], limit: Int) {
+        guard rows.count > limit else {
+            self.init(items: rows.map(\.show), next: nil)
+            return
+        }
+        let last = rows[limit - 1]
+        self.init(items: rows.prefix(limit).map(\.show), next: ShowCursor(startMicros: last.startMicros, id: last.show.id))
+    }
 }
 
 /// Conversions between `Date` and the microseconds the stores keep.

@@ -189,3 +189,14 @@ extension BookingStore {
         }
     }
 }
+
+/// Why an admin could not be created.
+public enum AdminBootstrapError: Error, CustomStringConvertible {
+    case passwordRequired(email: String)
+
+    public var description: String {
+        switch self {
+        case .passwordRequired(let email): "No account \(email) exists yet; give a password to create it."
+        }
+    }
+}

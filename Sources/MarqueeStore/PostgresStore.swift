@@ -192,7 +192,7 @@ public final class PostgresStore: BookingStore {
         ).decode(ShowRow.self) {
             rows.append(Self.show(row))
         }
-        return SQLiteStore.page(rows, limit: query.limit)
+        return ShowPage(rows: rows, limit: query.limit)
     }
 
     public func show(id: String, now: Date) async throws -> ShowDetail? {

@@ -180,17 +180,7 @@ public final class SQLiteStore: BookingStore {
                 ]
             ).map { (show: Self.show($0), startMicros: $0["start_time"] as Int64) }
         }
-        return Self.page(rows, limit: query.limit)
-    }
-
-    /// Cuts the `limit + 1` rows a page query fetched into a page and the next cursor.
-    static func page(_ rows: [(show: Show, startMicros: Int64)], limit: Int) -> ShowPage {
-        guard rows.count > limit else { return ShowPage(items: rows.map(\.show), next: nil) }
-        let last = rows[limit - 1]
-        return ShowPage(
-            items: rows.prefix(limit).map(\.show),
-            next: ShowCursor(startMicros: last.startMicros, id: last.show.id)
-        )
+        return ShowPage(rows: rows, limit: query.limit)
     }
 
     public func show(id: String, now: Date) async throws -> ShowDetail? {
@@ -402,17 +392,6 @@ public final class SQLiteStore: BookingStore {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.bookingColumns) FROM bookings WHERE id = ?", arguments: [id])
                 .map(Self.booking)
-        }
-    }
-}
-
-/// Why an admin could not be created.
-public enum AdminBootstrapError: Error, CustomStringConvertible {
-    case passwordRequired(email: String)
-
-    public var description: String {
-        switch self {
-        case .passwordRequired(let email): "No account \(email) exists yet; give a password to create it."
         }
     }
 }
