@@ -1,0 +1,193 @@
+// The one module that talks to the server. Every failure becomes an ApiError that carries
+// what the screens need (a sentence for people, field errors, conflicting seats) and
+// never the raw body.
+import type { Booking, FieldError, Session, Show, ShowDetail, ShowPage, User } from "./types";
+
+/** A failed call: an HTTP error answer, or no answer at all (`status` 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fieldErrors: FieldError[] = [],
+    readonly conflictingSeats: number[] = [],
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  /** The message for one form field, if the server named it. */
+  fieldMessage(field: string): string | undefined {
+    return this.fieldErrors.find((error) => error.field === field)?.message;
+  }
+}
+
+const fallbackMessages: Record<number, string> = {
+  0: "Marquee cannot be reached. Check your connection and try again.",
+  400: "That request could not be read. Please try again.",
+  401: "Please log in to continue.",
+  403: "Your account is not allowed to do that.",
+  404: "That could not be found. It may have been removed.",
+  409: "That clashes with something that just changed. Please try again.",
+  410: "That is no longer available.",
+  413: "That is too large to send.",
+  422: "Please check the highlighted fields.",
+  429: "Too many attempts. Please wait a moment and try again.",
+};
+
+/** A sentence for people, for a status that came without a usable `detail`. */
+export function fallbackMessage(status: number): string {
+  return fallbackMessages[status] ?? (status >= 500
+    ? "Something went wrong on our side. Please try again in a moment."
+    : "That did not work. Please try again.");
+}
+
+/**
+ * Turns an error answer into an ApiError. Problem details (RFC 9457) give the message,
+ * the field errors and the conflicting seats; any other body is never shown.
+ */
+export async function errorFromResponse(response: Response): Promise<ApiError> {
+  let problem: Record<string, unknown> = {};
+  const type = response.headers.get("Content-Type") ?? "";
+  if (type.includes("json")) {
+    try {
+      const body: unknown = await response.json();
+      if (body && typeof body === "object" && !Array.isArray(body)) problem = body as Record<string, unknown>;
+    } catch {
+      // An unreadable body: the status alone decides the message.
+    }
+  }
+  const detail = typeof problem.detail === "string" && response.status < 500 ? problem.detail : "";
+  const fieldErrors = Array.isArray(problem.errors)
+    ? problem.errors.filter(isFieldError)
+    : [];
+  const conflictingSeats = Array.isArray(problem.conflictingSeats)
+    ? problem.conflictingSeats.filter((seat): seat is number => Number.isInteger(seat))
+    : [];
+  const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+  return new ApiError(
+    response.status,
+    detail || fallbackMessage(response.status),
+    fieldErrors,
+    conflictingSeats,
+    Number.isFinite(retryAfter) ? retryAfter : null,
+  );
+}
+
+function isFieldError(value: unknown): value is FieldError {
+  if (!value || typeof value !== "object") return false;
+  const candidate = value as Record<string, unknown>;
+  return typeof candidate.field === "string" && typeof candidate.message === "string";
+}
+
+export interface ApiClientOptions {
+  /** The bearer token to send, read at each call. */
+  token: () => string | null;
+  /** Called when the server refuses the token that was sent (401). */
+  onUnauthorized: () => void;
+  fetch?: typeof fetch;
+}
+
+export interface NewBooking {
+  showId: string;
+  seats: number[];
+  hold: boolean;
+}
+
+export interface NewShow {
+  name: string;
+  startTime: string;
+  totalSeats: number;
+}
+
+/** Typed calls to the Marquee API (shared/API.md). */
+export class ApiClient {
+  /** Server clock minus this browser's, in ms, when they differ by more than 2 s. */
+  serverOffsetMs = 0;
+
+  constructor(private readonly options: ApiClientOptions) {}
+
+  signup(body: { name: string; email: string; password: string }): Promise<Session> {
+    return this.request("POST", "/api/auth/signup", body);
+  }
+
+  login(body: { email: string; password: string }): Promise<Session> {
+    return this.request("POST", "/api/auth/login", body);
+  }
+
+  me(): Promise<User> {
+    return this.request("GET", "/api/auth/me");
+  }
+
+  listShows(query: { limit?: number; cursor?: string | null; from?: string } = {}): Promise<ShowPage> {
+    const params = new URLSearchParams();
+    if (query.limit) params.set("limit", String(query.limit));
+    if (query.cursor) params.set("cursor", query.cursor);
+    if (query.from) params.set("from", query.from);
+    const search = params.toString();
+    return this.request("GET", `/api/shows${search ? `?${search}` : ""}`);
+  }
+
+  getShow(id: string): Promise<ShowDetail> {
+    return this.request("GET", `/api/shows/${encodeURIComponent(id)}`);
+  }
+
+  createShow(body: NewShow): Promise<Show> {
+    return this.request("POST", "/api/shows", body);
+  }
+
+  /** `idempotencyKey` makes a retry of the same attempt safe: it never books twice. */
+  createBooking(body: NewBooking, idempotencyKey: string): Promise<Booking> {
+    return this.request("POST", "/api/bookings", body, { "Idempotency-Key": idempotencyKey });
+  }
+
+  listBookings(): Promise<Booking[]> {
+    return this.request<{ items: Booking[] }>("GET", "/api/bookings").then((page) => page.items);
+  }
+
+  confirmBooking(id: string): Promise<Booking> {
+    return this.request("POST", `/api/bookings/${encodeURIComponent(id)}/confirm`);
+  }
+
+  cancelBooking(id: string): Promise<Booking> {
+    return this.request("POST", `/api/bookings/${encodeURIComponent(id)}/cancel`);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json", ...extraHeaders };
+    const token = this.options.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const fetchImpl = this.options.fetch ?? globalThis.fetch.bind(globalThis);
+    let response: Response;
+    try {
+      response = await fetchImpl(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, fallbackMessage(0));
+    }
+    this.noteServerTime(response);
+    if (!response.ok) {
+      const error = await errorFromResponse(response);
+      // Only a refused token ends the session: a failed login also answers 401.
+      if (response.status === 401 && token) this.options.onUnauthorized();
+      throw error;
+    }
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw new ApiError(response.status, fallbackMessage(500));
+    }
+  }
+
+  private noteServerTime(response: Response) {
+    const date = Date.parse(response.headers.get("Date") ?? "");
+    if (!Number.isFinite(date)) return;
+    // The header has whole seconds: only a clock that is clearly off is corrected.
+    const offset = date - Date.now();
+    this.serverOffsetMs = Math.abs(offset) > 2000 ? offset : 0;
+  }
+}

@@ -1,0 +1,224 @@
+// One show: its seat map, the visitor's selection, Book and Hold, and any hold waiting to
+// be confirmed. The map is refreshed every few seconds and after every action.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { ApiError } from "../../api/client";
+import type { Booking, ShowDetail } from "../../api/types";
+import { Link } from "../../app/router";
+import { useAuth } from "../../auth/AuthContext";
+import { HoldPanel } from "../booking/HoldPanel";
+import { SeatMap } from "../booking/SeatMap";
+import { remainingMs } from "../booking/countdown";
+import { newIdempotencyKey } from "../booking/idempotency";
+import { keepFree, toggleSeat } from "../booking/seatGrid";
+import { countSeats, formatShowTime, listSeats, seatsLeft, seatsSentence } from "../../ui/format";
+import { usePolling, useTitle } from "../../ui/hooks";
+import { Callout, ErrorMessage, Loading } from "../../ui/Status";
+
+/** How often the map asks for changes while it is on screen. */
+const refreshEveryMs = 4000;
+
+type Message = { kind: "success" | "info" | "warning" | "error"; text: string };
+type Busy = "book" | "hold" | "confirm" | "release" | null;
+
+export function ShowPage({ showId }: { showId: string }) {
+  const { api, user } = useAuth();
+  const [show, setShow] = useState<ShowDetail | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [mine, setMine] = useState<Booking[]>([]);
+  const [selected, setSelected] = useState<number[]>([]);
+  const [conflicts, setConflicts] = useState<ReadonlySet<number>>(new Set());
+  const [message, setMessage] = useState<Message | null>(null);
+  const [busy, setBusy] = useState<Busy>(null);
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  useTitle(show?.name ?? "Show");
+
+  const refreshShow = useCallback(async () => {
+    try {
+      setShow(await api.getShow(showId));
+      setLoadError(null);
+    } catch (error) {
+      setLoadError(error instanceof ApiError ? error : new ApiError(0, "The show could not be loaded."));
+    }
+  }, [api, showId]);
+
+  const refreshMine = useCallback(async () => {
+    if (!user) { setMine([]); return; }
+    try {
+      const bookings = await api.listBookings();
+      setMine(bookings.filter((booking) => booking.showId === showId));
+    } catch {
+      // The map still works without the visitor's own bookings; the next refresh retries.
+    }
+  }, [api, user, showId]);
+
+  useEffect(() => { setShow(null); setSelected([]); setConflicts(new Set()); setMessage(null); void refreshShow(); }, [refreshShow]);
+  useEffect(() => { void refreshMine(); }, [refreshMine]);
+  usePolling(() => { void refreshShow(); }, refreshEveryMs, show !== null);
+
+  const taken = useMemo(() => new Set(show?.takenSeats ?? []), [show]);
+  const now = Date.now();
+  const active = mine.filter((booking) =>
+    booking.status === "CONFIRMED"
+    || (booking.status === "PENDING" && booking.expiresAt !== null && remainingMs(booking.expiresAt, now, api.serverOffsetMs) > 0));
+  const mySeats = new Set(active.flatMap((booking) => booking.seats).filter((seat) => taken.has(seat)));
+  const holds = active.filter((booking) => booking.status === "PENDING");
+
+  // When a refresh shows that someone else took a selected seat, say so and drop it.
+  useEffect(() => {
+    const lost = selectedRef.current.filter((seat) => taken.has(seat));
+    setConflicts((previous) => new Set([...previous, ...lost].filter((seat) => taken.has(seat))));
+    if (lost.length === 0) return;
+    setSelected((current) => keepFree(current, (seat) => !taken.has(seat)));
+    setMessage({ kind: "warning", text: `${seatsSentence(lost, "was", "were")} just taken by someone else.` });
+  }, [taken]);
+
+  const afterAction = () => { void refreshShow(); void refreshMine(); };
+
+  const book = async (hold: boolean) => {
+    const seats = selectedRef.current;
+    if (seats.length === 0) return;
+    setBusy(hold ? "hold" : "book");
+    setMessage(null);
+    try {
+      const booking = await api.createBooking({ showId, seats, hold }, newIdempotencyKey());
+      setSelected([]);
+      setMine((current) => [booking, ...current]);
+      // A hold speaks for itself in its panel, with the time left.
+      setMessage(hold ? null : { kind: "success", text: `Booked! ${seatsSentence(booking.seats, "is", "are")} yours.` });
+    } catch (error) {
+      setMessage(bookingFailure(error, (lost) => {
+        setConflicts((previous) => new Set([...previous, ...lost]));
+        setSelected((current) => current.filter((seat) => !lost.includes(seat)));
+      }));
+    } finally {
+      setBusy(null);
+      afterAction();
+    }
+  };
+
+  const settle = async (hold: Booking, action: "confirm" | "release") => {
+    setBusy(action);
+    setMessage(null);
+    try {
+      const updated = action === "confirm" ? await api.confirmBooking(hold.id) : await api.cancelBooking(hold.id);
+      setMine((current) => current.map((booking) => (booking.id === updated.id ? updated : booking)));
+      setMessage(action === "confirm"
+        ? { kind: "success", text: `Confirmed! ${seatsSentence(updated.seats, "is", "are")} yours.` }
+        : { kind: "info", text: `Hold released. ${seatsSentence(updated.seats, "is", "are")} free again.` });
+    } catch (error) {
+      const text = error instanceof ApiError && error.status === 410
+        ? "Your hold expired before it was confirmed, so the seats were released."
+        : error instanceof ApiError ? error.message : "That did not work. Please try again.";
+      setMessage({ kind: "error", text });
+    } finally {
+      setBusy(null);
+      afterAction();
+    }
+  };
+
+  const onHoldExpired = useCallback((hold: Booking) => {
+    setMine((current) => current.map((booking) => (booking.id === hold.id ? { ...booking, status: "EXPIRED", expiresAt: null } : booking)));
+    setMessage({ kind: "warning", text: `Your hold on ${listSeats(hold.seats)} has expired and the seats were released. Pick seats again to book.` });
+    void refreshShow();
+  }, [refreshShow]);
+
+  if (!show) {
+    if (loadError) {
+      return loadError.status === 404
+        ? <NotFoundShow />
+        : <ErrorMessage message={loadError.message} onRetry={() => { void refreshShow(); }} />;
+    }
+    return <Loading label="Loading the seat map…" />;
+  }
+
+  return (
+    <article className="show-page">
+      <header className="page-header">
+        <p className="breadcrumb"><Link to="/">All shows</Link></p>
+        <h1>{show.name}</h1>
+        <p className="meta">
+          <time dateTime={show.startTime}>{formatShowTime(show.startTime)}</time>
+          <span className={show.availableSeats > 0 ? "badge" : "badge badge-soldout"}>{seatsLeft(show.availableSeats)}</span>
+        </p>
+      </header>
+      {loadError && <Callout kind="warning">The seat map could not be refreshed. It may be out of date.</Callout>}
+      <div className="show-layout">
+        <section className="panel map-panel" aria-label="Seats">
+          <SeatMap
+            totalSeats={show.totalSeats}
+            taken={taken}
+            mine={mySeats}
+            conflicts={conflicts}
+            selected={selected}
+            onToggle={(seat) => { setSelected((current) => toggleSeat(current, seat)); }}
+          />
+        </section>
+        <aside className="panel side-panel" aria-label="Your booking">
+          {message && <Callout kind={message.kind}>{message.text}</Callout>}
+          {holds.map((hold) => (
+            <HoldPanel
+              key={hold.id}
+              hold={hold}
+              serverOffsetMs={api.serverOffsetMs}
+              busy={busy !== null}
+              onConfirm={() => { void settle(hold, "confirm"); }}
+              onRelease={() => { void settle(hold, "release"); }}
+              onExpired={() => onHoldExpired(hold)}
+            />
+          ))}
+          <h2>Your selection</h2>
+          {selected.length === 0
+            ? <p className="muted">{show.availableSeats > 0 ? "No seats selected. Pick free seats on the map." : "This show is sold out."}</p>
+            : (
+              <p className="selection">
+                <strong>{countSeats(selected.length)}</strong>: {selected.join(", ")}{" "}
+                <button type="button" className="link-button" onClick={() => setSelected([])}>Clear</button>
+              </p>
+            )}
+          {user ? (
+            <div className="actions">
+              <button type="button" className="button button-primary" disabled={selected.length === 0 || busy !== null} onClick={() => { void book(false); }}>
+                {busy === "book" ? "Booking…" : "Book"}
+              </button>
+              <button type="button" className="button button-secondary" disabled={selected.length === 0 || busy !== null} onClick={() => { void book(true); }}>
+                {busy === "hold" ? "Holding…" : "Hold"}
+              </button>
+            </div>
+          ) : (
+            <p className="muted">
+              <Link to={`/login?next=${encodeURIComponent(`/shows/${show.id}`)}`}>Log in</Link> or{" "}
+              <Link to={`/signup?next=${encodeURIComponent(`/shows/${show.id}`)}`}>sign up</Link> to book seats.
+            </p>
+          )}
+          <p className="hint">Book takes the seats at once. Hold keeps them for you for a few minutes while you decide.</p>
+        </aside>
+      </div>
+    </article>
+  );
+}
+
+/** What to tell the visitor when a booking fails; `markTaken` gets the seats someone else took. */
+function bookingFailure(error: unknown, markTaken: (seats: number[]) => void): Message {
+  if (!(error instanceof ApiError)) return { kind: "error", text: "That did not work. Please try again." };
+  if (error.status === 409 && error.conflictingSeats.length > 0) {
+    markTaken(error.conflictingSeats);
+    const lost = error.conflictingSeats;
+    return {
+      kind: "error",
+      text: `${seatsSentence(lost, "was", "were")} just taken by someone else. `
+        + "Your other seats are still selected.",
+    };
+  }
+  return { kind: "error", text: error.fieldMessage("seats") ?? error.message };
+}
+
+function NotFoundShow() {
+  return (
+    <div className="state state-empty">
+      <p className="state-title">This show does not exist</p>
+      <p>It may have been removed, or the link is wrong.</p>
+      <p><Link to="/">See all shows</Link></p>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+// Words and times as people read them, in the visitor's own locale.
+
+/** "Saturday, 1 March 2031 at 20:00" in the visitor's locale and time zone. */
+export function formatShowTime(iso: string, locale?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "Date to be announced";
+  return new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "short" }).format(date);
+}
+
+/** "20:05" in the visitor's locale: for times later today, like a hold's end. */
+export function formatClock(iso: string, locale?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return new Intl.DateTimeFormat(locale, { timeStyle: "short" }).format(date);
+}
+
+/** "1 seat", "3 seats". */
+export function countSeats(count: number): string {
+  return `${count} ${count === 1 ? "seat" : "seats"}`;
+}
+
+/** "seat 4", "seats 3, 4 and 7". */
+export function listSeats(seats: readonly number[]): string {
+  const sorted = [...seats].sort((a, b) => a - b);
+  if (sorted.length === 1) return `seat ${sorted[0]}`;
+  return `seats ${sorted.slice(0, -1).join(", ")} and ${sorted[sorted.length - 1]}`;
+}
+
+/** The text with a capital first letter, to start a sentence. */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** "Seat 4 is" / "Seats 3 and 4 are", followed by `rest`: the start of most booking messages. */
+export function seatsSentence(seats: readonly number[], singular: string, plural: string): string {
+  return `${capitalize(listSeats(seats))} ${seats.length === 1 ? singular : plural}`;
+}
+
+/** "Sold out" or "12 seats left". */
+export function seatsLeft(available: number): string {
+  return available <= 0 ? "Sold out" : `${countSeats(available)} left`;
+}
