@@ -81,6 +81,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The web app, built from web/ by scripts/build-web and committed, so that
+            // `swift run` serves it without Node.
+            resources: [.copy("Public")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MarqueeCoreTests", dependencies: ["MarqueeCore"], swiftSettings: swiftSettings),

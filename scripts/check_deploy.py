@@ -43,6 +43,8 @@ check("it builds the executable product in release", f"swift build -c release --
 check("it links the Swift runtime statically", "--static-swift-stdlib" in runs)
 check("it copies the binary from the path swift build reports",
       f'"$(swift build -c release --show-bin-path)/{product}"' in runs)
+check("it copies the resource bundles (the web app) beside the binary, and a failed copy fails the build",
+      '"$(swift build -c release --show-bin-path)"/*.resources /out/' in runs and "|| true" not in runs)
 copies = [args for op, args in steps if op.upper() == "COPY" and "--from=build" in args]
 entry = [args for op, args in steps if op.upper() == "ENTRYPOINT"]
 check("the runtime stage takes the build's output into its PATH",

@@ -42,6 +42,9 @@ public func buildApplication(
     router.add(middleware: RequestScopeMiddleware())
     router.add(middleware: ObservationMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
+    if let assets = try webAssets(configuration, logger: logger) {
+        router.add(middleware: WebAppMiddleware(assets: assets))
+    }
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
     try handlers.registerHandlers(
         on: router, serverURL: Servers.Server1.url(), configuration: Configuration(dateTranscoder: RFC3339DateTranscoder()))
@@ -96,6 +99,19 @@ public func openStore(_ configuration: AppConfiguration, logger: Logger) throws 
     postgres.options.maximumConnections = configuration.databasePoolSize
     let store = PostgresStore(configuration: postgres, logger: logger)
     return (store, [PoolService(store: store)])
+}
+
+/// The web app to serve: the configured folder (which must hold one), else the one built
+/// into the executable's resources. Without either the server still serves the API.
+func webAssets(_ configuration: AppConfiguration, logger: Logger) throws -> WebAssets? {
+    if let configured = configuration.webRoot {
+        return try WebAssets(root: URL(fileURLWithPath: configured))
+    }
+    guard let root = WebAssets.bundledRoot() else {
+        logger.warning("The web app's files were not found beside the executable: serving the API only. Set MARQUEE_WEB_ROOT.")
+        return nil
+    }
+    return try WebAssets(root: root)
 }
 
 /// The keys tokens are signed with. The embedded default makes its own; with PostgreSQL,

@@ -47,6 +47,8 @@ public struct AppConfiguration: Sendable {
     public var startupTimeout: Duration = .seconds(30)
     /// How long SIGTERM waits for requests in flight before cancelling them.
     public var shutdownGrace: Duration = .seconds(10)
+    /// The built web app to serve at `/`; nil: the copy built into the executable's resources.
+    public var webRoot: String?
 
     public init() {}
 }

@@ -47,6 +47,8 @@ struct Settings: ParsableArguments {
     @Option(help: "PEM certificate chain: serve HTTPS (with --tls-key). [MARQUEE_TLS_CERTIFICATE]")
     var tlsCertificate: String?
     @Option(help: "PEM private key for --tls-certificate. [MARQUEE_TLS_KEY]") var tlsKey: String?
+    @Option(help: "Folder of the built web app to serve at /. [MARQUEE_WEB_ROOT, default: the one built in]")
+    var webRoot: String?
 
     /// The typed configuration: flags, then the environment, then defaults, all checked.
     /// Secrets (DATABASE_URL, MARQUEE_JWT_KEYS, MARQUEE_ADMIN_PASSWORD) may also come from the
@@ -111,6 +113,7 @@ struct Settings: ParsableArguments {
         case (nil, nil): break
         default: throw ConfigurationError("Set both MARQUEE_TLS_CERTIFICATE and MARQUEE_TLS_KEY, or neither.")
         }
+        c.webRoot = webRoot ?? env("MARQUEE_WEB_ROOT")
         if let email = env("MARQUEE_ADMIN_EMAIL") {
             guard let password = try secrets.value("MARQUEE_ADMIN_PASSWORD") else {
                 throw ConfigurationError("MARQUEE_ADMIN_EMAIL is set: set MARQUEE_ADMIN_PASSWORD (or _FILE) too.")

@@ -78,8 +78,16 @@ struct API: Sendable {
 
     /// A plain-text answer, such as /metrics.
     func text(_ uri: String) async throws -> (status: Int, body: String) {
-        try await client.execute(uri: uri, method: .get, headers: [:], body: nil) { response in
-            (Int(response.status.code), String(buffer: response.body))
+        let page = try await page(uri)
+        return (page.status, page.body)
+    }
+
+    /// Any answer as text with its headers, such as a page of the web app.
+    func page(_ uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:]) async throws -> (
+        status: Int, headers: HTTPFields, body: String
+    ) {
+        try await client.execute(uri: uri, method: method, headers: headers, body: nil) { response in
+            (Int(response.status.code), response.headers, String(buffer: response.body))
         }
     }
 
