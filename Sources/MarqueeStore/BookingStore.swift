@@ -54,6 +54,21 @@ public protocol BookingStore: Sendable {
     /// Deletes keys created before `cutoff`; returns how many.
     func purgeIdempotencyKeys(createdBefore cutoff: Date) async throws -> Int
 
+    // The outbox: triggers write a ``BookingEvent`` in the same transaction as every change
+    // to a show's seats and every new show, whichever code path made it.
+
+    /// The newest event's id (0 when there is none): where a new reader starts.
+    func latestEventId() async throws -> Int64
+    /// Events after `id`, plus those of `missing` (ids passed over earlier because their
+    /// transactions had not committed yet), oldest first.
+    func events(after id: Int64, orAmong missing: [Int64], limit: Int) async throws -> [BookingEvent]
+    /// One show's events after `id`, oldest first; nil when some of them may have been pruned.
+    func showEvents(showId: String, after id: Int64, limit: Int) async throws -> [BookingEvent]?
+    /// A show's taken seats and its newest event id, read at one moment; nil for an unknown show.
+    func seatSnapshot(showId: String, now: Date) async throws -> SeatSnapshot?
+    /// Deletes events created before `cutoff`, except the newest; returns how many.
+    func pruneEvents(createdBefore cutoff: Date) async throws -> Int
+
     /// Releases connections. The store is not used afterwards.
     func close() async throws
 

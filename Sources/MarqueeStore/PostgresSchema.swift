@@ -266,5 +266,73 @@ enum PostgresSchema {
                 """,
             ]
         ),
+        Migration(
+            version: 3,
+            statements: [
+                // The outbox: one row per change to a show's seats (and per new show), written by
+                // triggers in the same transaction as the change, whichever code made it. Every
+                // such change holds its show's row lock, so one show's events commit in id order.
+                """
+                CREATE TABLE booking_events (
+                    id bigserial PRIMARY KEY,
+                    type text NOT NULL,
+                    show_id uuid NOT NULL,
+                    booking_id uuid,
+                    seats int[] NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    payload jsonb NOT NULL
+                )
+                """,
+                "CREATE INDEX booking_events_show ON booking_events (show_id, id)",
+                "CREATE INDEX booking_events_created ON booking_events (created_at)",
+                """
+                CREATE FUNCTION marquee_booking_event() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE
+                    v_type text;
+                BEGIN
+                    IF TG_OP = 'INSERT' THEN
+                        v_type := CASE NEW.status WHEN 'PENDING' THEN 'hold.created' ELSE 'booking.confirmed' END;
+                    ELSIF NEW.status = OLD.status THEN
+                        RETURN NULL;
+                    ELSE
+                        v_type := CASE NEW.status WHEN 'CONFIRMED' THEN 'hold.confirmed'
+                                                  WHEN 'CANCELLED' THEN 'booking.cancelled'
+                                                  ELSE 'hold.expired' END;
+                    END IF;
+                    INSERT INTO booking_events (type, show_id, booking_id, seats, payload)
+                    VALUES (v_type, NEW.show_id, NEW.id, NEW.seats,
+                            jsonb_build_object('type', v_type, 'showId', NEW.show_id, 'bookingId', NEW.id,
+                                               'userId', NEW.user_id, 'seats', to_jsonb(NEW.seats), 'status', NEW.status,
+                                               'at', to_char(clock_timestamp() AT TIME ZONE 'UTC',
+                                                             'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')));
+                    RETURN NULL;
+                END;
+                $$
+                """,
+                """
+                CREATE TRIGGER booking_events AFTER INSERT OR UPDATE OF status ON bookings
+                FOR EACH ROW EXECUTE FUNCTION marquee_booking_event()
+                """,
+                """
+                CREATE FUNCTION marquee_show_event() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO booking_events (type, show_id, booking_id, seats, payload)
+                    VALUES ('show.created', NEW.id, NULL, '{}',
+                            jsonb_build_object('type', 'show.created', 'showId', NEW.id, 'name', NEW.name,
+                                               'startTime', to_char(NEW.start_time AT TIME ZONE 'UTC',
+                                                                    'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                                               'totalSeats', NEW.total_seats,
+                                               'at', to_char(clock_timestamp() AT TIME ZONE 'UTC',
+                                                             'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')));
+                    RETURN NULL;
+                END;
+                $$
+                """,
+                """
+                CREATE TRIGGER show_events AFTER INSERT ON shows
+                FOR EACH ROW EXECUTE FUNCTION marquee_show_event()
+                """,
+            ]
+        ),
     ]
 }

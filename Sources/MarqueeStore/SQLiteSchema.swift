@@ -71,5 +71,54 @@ enum SQLiteSchema {
                 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
                 """
         ),
+        Migration(
+            version: 3,
+            sql: """
+                -- The outbox: one row per change to a show's seats (and per new show), written by
+                -- these triggers in the same transaction as the change, whichever code made it.
+                CREATE TABLE booking_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    type TEXT NOT NULL,
+                    show_id TEXT NOT NULL,
+                    booking_id TEXT,
+                    seats TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    payload TEXT NOT NULL
+                );
+                CREATE INDEX booking_events_show ON booking_events (show_id, id);
+                CREATE INDEX booking_events_created ON booking_events (created_at);
+                CREATE TRIGGER booking_events_new_booking AFTER INSERT ON bookings
+                BEGIN
+                    INSERT INTO booking_events (type, show_id, booking_id, seats, created_at, payload)
+                    SELECT e.type, NEW.show_id, NEW.id, NEW.seats, e.at,
+                           json_object('type', e.type, 'showId', NEW.show_id, 'bookingId', NEW.id,
+                                       'userId', NEW.user_id, 'seats', json(NEW.seats), 'status', NEW.status,
+                                       'at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                    FROM (SELECT CASE NEW.status WHEN 'PENDING' THEN 'hold.created' ELSE 'booking.confirmed' END AS type,
+                                 CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER) AS at) AS e;
+                END;
+                CREATE TRIGGER booking_events_status AFTER UPDATE OF status ON bookings
+                WHEN OLD.status <> NEW.status
+                BEGIN
+                    INSERT INTO booking_events (type, show_id, booking_id, seats, created_at, payload)
+                    SELECT e.type, NEW.show_id, NEW.id, NEW.seats, e.at,
+                           json_object('type', e.type, 'showId', NEW.show_id, 'bookingId', NEW.id,
+                                       'userId', NEW.user_id, 'seats', json(NEW.seats), 'status', NEW.status,
+                                       'at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                    FROM (SELECT CASE NEW.status WHEN 'CONFIRMED' THEN 'hold.confirmed'
+                                                 WHEN 'CANCELLED' THEN 'booking.cancelled'
+                                                 ELSE 'hold.expired' END AS type,
+                                 CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER) AS at) AS e;
+                END;
+                CREATE TRIGGER booking_events_new_show AFTER INSERT ON shows
+                BEGIN
+                    INSERT INTO booking_events (type, show_id, booking_id, seats, created_at, payload)
+                    VALUES ('show.created', NEW.id, NULL, '[]', CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER),
+                            json_object('type', 'show.created', 'showId', NEW.id, 'name', NEW.name,
+                                        'startTime', strftime('%Y-%m-%dT%H:%M:%SZ', NEW.start_time / 1000000, 'unixepoch'),
+                                        'totalSeats', NEW.total_seats, 'at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+                END;
+                """
+        ),
     ]
 }

@@ -28,6 +28,8 @@ struct StoreFixture: Sendable {
     var store: any BookingStore
     /// Runs one statement directly on the engine, bypassing the store.
     var execute: @Sendable (String) async throws -> Void
+    /// Runs statements in one transaction on the engine, then rolls it back.
+    var rolledBack: @Sendable ([String]) async throws -> Void
     /// Opens a second, independent store on the same database (as after a restart) and runs
     /// `body` with it.
     var reopened: @Sendable (@Sendable (any BookingStore) async throws -> Void) async throws -> Void
@@ -64,6 +66,15 @@ enum StoreHarness {
             execute: { sql in
                 let queue = try DatabaseQueue(path: path)
                 try await queue.write { db in try db.execute(sql: sql) }
+            },
+            rolledBack: { statements in
+                let queue = try DatabaseQueue(path: path)
+                try await queue.writeWithoutTransaction { db in
+                    try db.inTransaction {
+                        for sql in statements { try db.execute(sql: sql) }
+                        return .rollback
+                    }
+                }
             },
             reopened: { body in
                 let second = try SQLiteStore(path: path)
@@ -104,6 +115,15 @@ enum StoreHarness {
                     let fixture = StoreFixture(
                         store: store,
                         execute: { sql in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger) },
+                        rolledBack: { statements in
+                            try await raw.withConnection { connection in
+                                try await connection.query("BEGIN", logger: logger)
+                                for sql in statements {
+                                    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                                }
+                                try await connection.query("ROLLBACK", logger: logger)
+                            }
+                        },
                         reopened: { body in
                             let second = PostgresStore(
                                 configuration: try PostgresURL.configuration(testURL), logger: logger)
