@@ -10,6 +10,7 @@ import base64
 import http.client
 import json
 import os
+import queue
 import random
 import re
 import signal
@@ -89,6 +90,58 @@ class Server:
             self.process.kill()
             code = None
         return time.time() - started, code
+
+
+class EventStream:
+    """A Server-Sent Events client on a thread: the events arrive in a queue as
+    (id, event, data) tuples, parsed as the WHATWG format says."""
+
+    def __init__(self, server, show, last_event_id=None):
+        self.connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        headers = {"Accept": "text/event-stream"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = str(last_event_id)
+        self.connection.request("GET", f"/api/shows/{show}/events", headers=headers)
+        self.response = self.connection.getresponse()
+        self.status = self.response.status
+        self.content_type = self.response.getheader("Content-Type")
+        self.events = queue.Queue()
+        self.comments = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        fields = {}
+        try:
+            while True:
+                line = self.response.readline()
+                if not line:
+                    break
+                line = line.decode().rstrip("\r\n")
+                if line == "":
+                    if "event" in fields or "data" in fields:
+                        self.events.put((fields.get("id"), fields.get("event", "message"),
+                                         json.loads(fields.get("data", "null"))))
+                    fields = {}
+                elif line.startswith(":"):
+                    self.comments += 1
+                else:
+                    name, _, value = line.partition(":")
+                    fields[name] = value[1:] if value.startswith(" ") else value
+        except (OSError, ValueError):
+            pass
+        self.events.put(None)
+
+    def next(self, timeout=5):
+        """The next event, waiting up to `timeout` seconds."""
+        try:
+            event = self.events.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no event within {timeout}s") from None
+        expect(event is not None, "the stream ended")
+        return event
+
+    def close(self):
+        self.connection.close()
 
 
 def check(engine, name):
@@ -287,6 +340,117 @@ def run_checks(engine, server):
                f"access line: {access}")
 
 
+def live_checks(engine, server):
+    @check(engine, "a live stream sends a snapshot, then each booking and cancel as it commits, and resumes")
+    def live_stream():
+        show = create_show(server, 30)
+        token, _ = signup(server, "Live")
+        server.call("POST", "/api/bookings", {"showId": show, "seats": [1]}, token=token)
+        stream = EventStream(server, show)
+        expect(stream.status == 200 and (stream.content_type or "").startswith("text/event-stream"),
+               f"{stream.status} {stream.content_type}")
+        first, kind, data = stream.next()
+        expect(kind == "snapshot" and data == {"takenSeats": [1]}, f"snapshot: {kind} {data}")
+        status, _, booking = server.call("POST", "/api/bookings", {"showId": show, "seats": [5, 6]}, token=token)
+        expect(status == 201, f"booking {status}")
+        second, kind, data = stream.next(timeout=2)
+        expect(kind == "seats" and data == {"taken": [5, 6], "freed": []}, f"booking event: {kind} {data}")
+        server.call("POST", f"/api/bookings/{booking['id']}/cancel", token=token)
+        third, kind, data = stream.next(timeout=2)
+        expect(kind == "seats" and data == {"taken": [], "freed": [5, 6]}, f"cancel event: {kind} {data}")
+        expect(int(first) < int(second) < int(third), f"ids {first} {second} {third}")
+        stream.close()
+        resumed = EventStream(server, show, last_event_id=first)
+        replay = [resumed.next() for _ in range(2)]
+        expect([event[1:] for event in replay] == [("seats", {"taken": [5, 6], "freed": []}),
+                                                   ("seats", {"taken": [], "freed": [5, 6]})], f"replay {replay}")
+        resumed.close()
+        stale = EventStream(server, show, last_event_id="999999999")
+        _, kind, data = stale.next()
+        expect(kind == "snapshot" and data == {"takenSeats": [1]}, f"an unknown id gets a snapshot: {kind} {data}")
+        stale.close()
+        missing = EventStream(server, str(uuid.uuid4()))
+        expect(missing.status == 404, f"unknown show: {missing.status}")
+        missing.close()
+
+    @check(engine, "seat maps and lists carry ETags, repeat readers get 304, and a booking shows at once")
+    def cached_reads():
+        show = create_show(server, 10)
+        token, _ = signup(server, "Reader")
+        status, headers, _ = server.call("GET", f"/api/shows/{show}")
+        etag = headers.get("ETag")
+        expect(status == 200 and etag, f"{status} {headers}")
+        expect("s-maxage" in headers.get("Cache-Control", ""), f"cache-control {headers.get('Cache-Control')}")
+        status, _, _ = server.call("GET", f"/api/shows/{show}", headers={"If-None-Match": etag})
+        expect(status == 304, f"a repeat with the ETag: {status}")
+        status, _, _ = server.call("GET", "/api/shows?limit=200")
+        server.call("POST", "/api/bookings", {"showId": show, "seats": [2]}, token=token)
+        status, headers, body = server.call("GET", f"/api/shows/{show}", headers={"If-None-Match": etag})
+        expect(status == 200 and body["takenSeats"] == [2], f"after a booking: {status} {body}")
+        expect(headers.get("ETag") != etag, "the ETag changed with the seats")
+        listed = [item for item in server.call("GET", "/api/shows?limit=200")[2]["items"] if item["id"] == show]
+        expect(listed and listed[0]["availableSeats"] == 9, f"the list counts the booking at once: {listed}")
+
+
+def two_instances(binary, workdir, env, database_url):
+    """Two servers on one PostgreSQL database: changes on one reach the other's live
+    streams and caches through the outbox and LISTEN/NOTIFY. The fallback read of the
+    outbox is slowed to 5 s, so only a working LISTEN can deliver within a second."""
+    env = dict(env, MARQUEE_EVENT_POLL_MS="5000")
+    a, b = Server(binary, env, workdir), Server(binary, env, workdir)
+    try:
+        show = create_show(a, 40)
+        token, _ = signup(a, "Twin")
+        booking = {}
+
+        @check("postgres", "a booking on instance A reaches a stream on B within a second, and B's seat map")
+        def across():
+            b.call("GET", f"/api/shows/{show}")  # B's cache now holds the empty map
+            stream = EventStream(b, show)
+            _, kind, _ = stream.next()
+            expect(kind == "snapshot", kind)
+            started = time.time()
+            status, _, body = a.call("POST", "/api/bookings", {"showId": show, "seats": [7, 8]}, token=token)
+            expect(status == 201, f"booking on A: {status}")
+            booking.update(body)
+            _, kind, data = stream.next(timeout=1)
+            took = time.time() - started
+            expect(kind == "seats" and data["taken"] == [7, 8], f"{kind} {data}")
+            expect(took < 1, f"took {took:.2f}s")
+            print(f"     a booking on A reached B's stream after {took * 1000:.0f} ms", flush=True)
+            expect(b.call("GET", f"/api/shows/{show}")[2]["takenSeats"] == [7, 8], "B's seat map is current")
+            a.call("POST", f"/api/bookings/{booking['id']}/cancel", token=token)
+            _, kind, data = stream.next(timeout=1)
+            expect(kind == "seats" and data["freed"] == [7, 8], f"cancel on A, freed on B: {kind} {data}")
+            expect(b.call("GET", f"/api/shows/{show}")[2]["takenSeats"] == [], "B's seat map is free again")
+            stream.close()
+
+        @check("postgres", "the change listener reconnects after its connection is killed")
+        def reconnect():
+            def listeners():
+                out = subprocess.run(["psql", database_url, "-Atc",
+                                      "SELECT count(*) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%' "
+                                      "AND datname = current_database()"], capture_output=True, text=True, check=True)
+                return int(out.stdout.strip())
+            expect(listeners() == 2, f"one listener per instance: {listeners()}")
+            stream = EventStream(b, show)
+            stream.next()
+            subprocess.run(["psql", database_url, "-qAtc",
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%' "
+                            "AND datname = current_database()"], capture_output=True, check=True)
+            deadline = time.time() + 10
+            while time.time() < deadline and listeners() < 2:
+                time.sleep(0.1)
+            expect(listeners() == 2, "both listeners came back")
+            a.call("POST", "/api/bookings", {"showId": show, "seats": [20]}, token=token)
+            _, kind, data = stream.next(timeout=1)
+            expect(data["taken"] == [20], f"after the reconnect: {kind} {data}")
+            stream.close()
+    finally:
+        a.stop()
+        b.stop()
+
+
 def drain_on_sigterm(engine, server):
     """SIGTERM with a request in flight: the server stops accepting, finishes that request,
     and exits 0 within seconds."""
@@ -384,7 +548,10 @@ def main():
             print(f"FAIL {engine:8} server starts: {error}", flush=True)
             continue
         run_checks(engine, server)
+        live_checks(engine, server)
         drain_on_sigterm(engine, server)
+        if engine == "postgres":
+            two_instances(binary, workdir, env, env["DATABASE_URL"])
     tls_in_process(binary, workdir, engines[0][1])
     unreachable_database(binary, workdir, base_env)
     failed = sum(1 for _, _, error in results if error)

@@ -4,8 +4,8 @@
 Usage: web_e2e.py BINARY [--screenshots DIR]
 Starts `BINARY serve` on a fresh SQLite file, drives Debian's chromium through
 chromium-driver with Selenium, and walks what a buyer and an admin do: sign up, browse, pick
-seats with the mouse and the keyboard, book, hold and confirm, see a hold run out, lose a
-seat to someone else, cancel from My bookings, be signed out by a refused token, create a
+seats with the mouse and the keyboard, book, hold and confirm, see a hold run out, see a
+seat go live while choosing, lose one at the last moment (409), cancel from My bookings, be signed out by a refused token, create a
 show. It finds things the way people do, by label, role and text. Any console error fails
 the run (network errors are allowed only for the 4xx answers a step provokes on purpose).
 A screenshot of each screen goes to artifacts/screenshots/ (git-ignored).
@@ -233,25 +233,45 @@ def run(server, shots):
         ana.shot("07-hold-expired")
         ana.expect_clean_console()
 
-        step("a second buyer who loses a seat sees which one and keeps the rest")
+        step("a second buyer sees a seat go while choosing, live, and keeps the rest")
         ben = Browser(server.base, shots, "ben")
         sign_up_in_browser(ben, "Ben", f"ben-{uuid.uuid4().hex[:8]}@example.com")
         ben.open(show_path)
         ben.seat(7).click()
         ben.seat(8).click()
         expect(ben.pressed(7) and ben.pressed(8), "Ben picked seats 7 and 8")
-        # Someone else takes seat 8 between Ben's pick and his Book.
         cai = server.call("POST", "/api/auth/signup",
                           {"name": "Cai", "email": f"cai-{uuid.uuid4().hex[:8]}@example.com", "password": PASSWORD})[2]
         status, _, _ = server.call("POST", "/api/bookings", {"showId": show["id"], "seats": [8]}, token=cai["token"])
         expect(status == 201, f"Cai booked seat 8: {status}")
+        ben.sees("Seat 8 was just taken by someone else", timeout=3)
+        ben.wait(lambda: ben.taken(8), "seat 8 shown as taken")
+        expect("seat-conflict" in ben.seat(8).get_attribute("class"), "seat 8 is marked as just taken")
+        expect(ben.pressed(7), "seat 7 is still selected")
+        ben.shot("08-taken-while-choosing")
+
+        step("a buyer who loses a seat at the last moment gets a clear 409 and keeps the rest")
+        ben.seat(9).click()
+        # Cai books seat 9 in the instant between Ben's click on Book and the server: Ben's
+        # page is made to send Cai's request first, so the race is the same every run.
+        ben.driver.execute_script("""
+            const [token, showId] = arguments;
+            const original = window.fetch;
+            window.fetch = async (url, init) => {
+              if (url === "/api/bookings" && init && init.method === "POST" && !window.raced) {
+                window.raced = true;
+                await original("/api/bookings", { method: "POST", body: JSON.stringify({ showId, seats: [9] }),
+                  headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` } });
+              }
+              return original(url, init);
+            };""", cai["token"], show["id"])
         ben.allowed_network_errors.add(409)
         ben.button("Book").click()
-        ben.sees("Seat 8 was just taken by someone else")
-        ben.wait(lambda: ben.taken(8), "seat 8 shown as taken")
-        expect("seat-conflict" in ben.seat(8).get_attribute("class"), "seat 8 is marked as the conflict")
-        expect(ben.pressed(7), "seat 7 is still selected")
-        ben.shot("08-conflict")
+        ben.sees("Seat 9 was just taken by someone else. Your other seats are still selected")
+        ben.wait(lambda: ben.taken(9), "seat 9 shown as taken")
+        expect("seat-conflict" in ben.seat(9).get_attribute("class"), "seat 9 is marked as the conflict")
+        expect(ben.pressed(7) and not ben.pressed(9), "seat 7 is still selected, seat 9 is not")
+        ben.shot("09-conflict")
         ben.button("Book").click()
         ben.sees("Booked! Seat 7 is yours")
         ben.expect_clean_console()
@@ -261,7 +281,7 @@ def run(server, shots):
         ana.wait(lambda: ana.taken(7), "Ana's map loaded")
         status, _, _ = server.call("POST", "/api/bookings", {"showId": show["id"], "seats": [20]}, token=cai["token"])
         expect(status == 201, f"Cai booked seat 20: {status}")
-        ana.wait(lambda: ana.taken(20), "seat 20 taken on Ana's open map", timeout=10)
+        ana.wait(lambda: ana.taken(20), "seat 20 taken on Ana's open map, from the live stream", timeout=2)
 
         step("My bookings lists the bookings, and Cancel booking asks first")
         ana.link("My bookings").click()
@@ -270,10 +290,10 @@ def run(server, shots):
         expect(len(cards) == 3, f"three bookings: {len(cards)}")
         expect("Seat 6" in cards[0].text and "Expired" in cards[0].text, f"newest first: {cards[0].text!r}")
         expect("Hamlet" in cards[-1].text and "Seats 1 and 2" in cards[-1].text, f"oldest last: {cards[-1].text!r}")
-        ana.shot("09-my-bookings")
+        ana.shot("10-my-bookings")
         cards[-1].find_element(By.XPATH, ".//button[normalize-space()='Cancel booking']").click()
         ana.sees(r"Cancel seats 1 and 2 for Hamlet\?")
-        ana.shot("10-cancel-confirmation")
+        ana.shot("11-cancel-confirmation")
         ana.button("Keep booking").click()
         expect("Confirmed" in ana.driver.find_elements(By.CSS_SELECTOR, ".booking-card")[-1].text, "kept")
         card = ana.driver.find_elements(By.CSS_SELECTOR, ".booking-card")[-1]
@@ -281,7 +301,7 @@ def run(server, shots):
         ana.wait(lambda: ana.find("//*[@role='alertdialog']//button[normalize-space()='Cancel booking']"), "confirm step").click()
         ana.sees("Booking cancelled. Seats 1 and 2 are free again")
         expect("Cancelled" in ana.driver.find_elements(By.CSS_SELECTOR, ".booking-card")[-1].text, "shown as cancelled")
-        ana.shot("11-cancelled")
+        ana.shot("12-cancelled")
         ana.open(show_path)
         ana.wait(lambda: not ana.taken(1) and not ana.taken(2), "seats 1 and 2 free on the map")
         ana.expect_clean_console()
@@ -296,7 +316,7 @@ def run(server, shots):
         ana.sees("Your session has ended")
         expect(ana.driver.current_url.endswith("/bookings"), f"still on My bookings: {ana.driver.current_url}")
         expect(ana.find("//button[normalize-space()='Log out']") is None, "signed out")
-        ana.shot("12-session-ended")
+        ana.shot("13-session-ended")
         ana.expect_clean_console()
 
         step("an admin creates a show, with validation messages")
@@ -313,11 +333,11 @@ def run(server, shots):
         ana.allowed_network_errors.add(422)
         ana.button("Create show").click()
         ana.sees("A show has 1 to 100000 seats")
-        ana.shot("13-new-show-errors")
+        ana.shot("14-new-show-errors")
         ana.fill("Seats", "24")
         ana.button("Create show").click()
         ana.sees("Created Swan Lake")
-        ana.shot("14-new-show-created")
+        ana.shot("15-new-show-created")
         ana.link("Shows").click()
         ana.sees("Swan Lake")
         ana.sees("24 seats left")
@@ -353,11 +373,11 @@ def run(server, shots):
                 "return [window.innerWidth, document.documentElement.scrollWidth, map.scrollWidth, map.clientWidth];")
             expect(widths[0] == 390 and widths[1] <= 390, f"no sideways scrolling of the page: {widths}")
             expect(widths[2] <= widths[3], f"ten seats to a row fit a phone without scrolling the map: {widths}")
-            phone.shot("15-phone-show")
+            phone.shot("16-phone-show")
             phone.button("Book").click()
             phone.sees("Booked! Seat 30 is yours")
             phone.open("/")
-            phone.shot("16-phone-shows")
+            phone.shot("17-phone-shows")
             phone.expect_clean_console()
         finally:
             phone.quit()

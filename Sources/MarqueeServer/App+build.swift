@@ -23,6 +23,9 @@ public func buildApplication(
     let opened = try openStore(configuration, logger: logger)
     let keys = try signingKeys(configuration)
     let passwords = PasswordHasher(cost: configuration.bcryptCost)
+    let changes = ChangeFeed()
+    let hub = EventHub()
+    let cache = ReadCache(timeToLive: configuration.readCacheTTL)
     let handlers = APIHandlers(
         store: opened.store,
         tokens: await TokenAuthority(
@@ -35,7 +38,10 @@ public func buildApplication(
         configuration: configuration,
         metrics: metrics,
         registry: setup.registry,
-        clock: clock
+        clock: clock,
+        events: hub,
+        changes: changes,
+        cache: cache
     )
 
     let router = Router(context: MarqueeRequestContext.self)
@@ -45,6 +51,7 @@ public func buildApplication(
     if let assets = try webAssets(configuration, logger: logger) {
         router.add(middleware: WebAppMiddleware(assets: assets))
     }
+    router.add(middleware: ReadCacheMiddleware(cache: cache, sharedMaxAge: 1))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
     try handlers.registerHandlers(
         on: router, serverURL: Servers.Server1.url(), configuration: Configuration(dateTranscoder: RFC3339DateTranscoder()))
@@ -52,14 +59,25 @@ public func buildApplication(
     let started = StartupGate()
     let sweeper = HoldSweeper(
         store: opened.store, interval: configuration.sweepInterval, keyRetention: configuration.idempotencyRetention,
-        logger: logger, metrics: metrics, clock: clock, started: started)
+        logger: logger, metrics: metrics, clock: clock, started: started, changes: changes,
+        eventRetention: configuration.eventRetention)
+    let relay = EventRelay(
+        store: opened.store, hub: hub, cache: cache, changes: changes, logger: logger, started: started,
+        pollInterval: configuration.eventPollInterval, heartbeat: configuration.eventHeartbeat)
+    var services = opened.services + [sweeper, relay]
+    if let postgres = opened.store as? PostgresStore, let url = configuration.databaseURL {
+        let listener = PostgresChangeListener(
+            configuration: try PostgresURL.connectionConfiguration(url), logger: logger, onChange: { relay.poke() })
+        services.append(
+            PostgresChangeService(store: postgres, listener: listener, changes: changes, logger: logger, started: started))
+    }
     let database = configuration.databaseURL.map { _ in "PostgreSQL" } ?? "SQLite \(configuration.databasePath)"
     let scheme = configuration.tls == nil ? "http" : "https"
     var app = Application(
         router: router,
         server: try configuration.tls.map { try .tls(.http1(), tlsConfiguration: try serverTLS($0)) } ?? .http1(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Marquee"),
-        services: opened.services + [sweeper],
+        services: services,
         onServerRunning: { channel in
             // Said once the socket is bound, with the port it really got (--port 0 picks one).
             let url = "\(scheme)://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)"

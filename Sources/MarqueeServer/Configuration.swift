@@ -49,6 +49,16 @@ public struct AppConfiguration: Sendable {
     public var shutdownGrace: Duration = .seconds(10)
     /// The built web app to serve at `/`; nil: the copy built into the executable's resources.
     public var webRoot: String?
+    /// How long outbox events are kept (live streams resume from them; CDC reads them).
+    public var eventRetention: Duration = .seconds(7 * 24 * 3600)
+    /// How often the outbox is read when no change was announced: the bound on how late an
+    /// event can be when a notification is lost.
+    public var eventPollInterval: Duration = .seconds(1)
+    /// How often an idle live stream sends a comment line, so proxies keep it open.
+    public var eventHeartbeat: Duration = .seconds(15)
+    /// How long show lists and seat maps may be served from memory without an event saying
+    /// they changed; zero turns the read cache off.
+    public var readCacheTTL: Duration = .seconds(2)
 
     public init() {}
 }

@@ -15,6 +15,10 @@ struct HoldSweeper: Service {
     let clock: @Sendable () -> Date
     /// Opens when the schema is migrated.
     let started: StartupGate
+    /// Told when holds expire, so live seat maps and caches hear of it.
+    let changes: ChangeFeed
+    /// How long outbox events are kept.
+    let eventRetention: Duration
 
     func run() async throws {
         // A shutdown before start-up finished must not leave this waiting.
@@ -35,10 +39,14 @@ struct HoldSweeper: Service {
                 expired += batch
             } while batch == 500 && !Task.isCancelled
             metrics.holdsExpired(expired)
+            if expired > 0 { changes.poke() }
             let purged = try await store.purgeIdempotencyKeys(
                 createdBefore: clock().addingTimeInterval(-keyRetention.seconds))
-            if expired > 0 || purged > 0 {
-                logger.info("Swept", metadata: ["holds_expired": "\(expired)", "keys_purged": "\(purged)"])
+            // Event times come from the database's clock, so the cutoff is real time too.
+            let pruned = try await store.pruneEvents(createdBefore: Date().addingTimeInterval(-eventRetention.seconds))
+            if expired > 0 || purged > 0 || pruned > 0 {
+                logger.info(
+                    "Swept", metadata: ["holds_expired": "\(expired)", "keys_purged": "\(purged)", "events_pruned": "\(pruned)"])
             }
         } catch {
             logger.warning("Sweep failed; trying again next interval", metadata: ["error": "\(String(reflecting: error))"])

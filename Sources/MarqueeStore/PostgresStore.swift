@@ -6,9 +6,9 @@ import PostgresNIO
 /// The production store: PostgreSQL through PostgresNIO's pooled client. The client's
 /// ``run()`` must be running (the server runs it as a service) while the store is used.
 public final class PostgresStore: BookingStore {
-    private let pool: PostgresClient
+    let pool: PostgresClient
     private let counters: PoolCounters
-    private let logger: Logger
+    let logger: Logger
 
     public init(configuration: PostgresClient.Configuration, logger: Logger) {
         self.counters = PoolCounters(limit: configuration.options.maximumConnections)

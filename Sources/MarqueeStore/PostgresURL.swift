@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import PostgresNIO
 
 /// Reads a `postgres://user:password@host:port/database?sslmode=…` URL into a client
@@ -9,6 +10,53 @@ public enum PostgresURL {
     }
 
     public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
+        let parts = try parse(url)
+        if let socket = parts.unixSocketPath {
+            return PostgresClient.Configuration(
+                unixSocketPath: socket, username: parts.user, password: parts.password, database: parts.database)
+        }
+        let tls: PostgresClient.Configuration.TLS =
+            switch parts.sslMode {
+            case .disable: .disable
+            case .require: .require(.makeClientConfiguration())
+            case .prefer: .prefer(.makeClientConfiguration())
+            }
+        return PostgresClient.Configuration(
+            host: parts.host, port: parts.port, username: parts.user, password: parts.password,
+            database: parts.database, tls: tls)
+    }
+
+    /// The same database for a single connection of its own (the change listener's).
+    public static func connectionConfiguration(_ url: String) throws -> PostgresConnection.Configuration {
+        let parts = try parse(url)
+        if let socket = parts.unixSocketPath {
+            return PostgresConnection.Configuration(
+                unixSocketPath: socket, username: parts.user, password: parts.password, database: parts.database)
+        }
+        let tls: PostgresConnection.Configuration.TLS =
+            switch parts.sslMode {
+            case .disable: .disable
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+        return PostgresConnection.Configuration(
+            host: parts.host, port: parts.port, username: parts.user, password: parts.password,
+            database: parts.database, tls: tls)
+    }
+
+    private enum SSLMode { case disable, prefer, require }
+
+    private struct Parts {
+        var host: String
+        var port: Int
+        var user: String
+        var password: String?
+        var database: String
+        var unixSocketPath: String?
+        var sslMode: SSLMode
+    }
+
+    private static func parse(_ url: String) throws -> Parts {
         guard let components = URLComponents(string: url),
             let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
         else { throw Invalid(description: "DATABASE_URL must look like postgres://user:password@host:5432/database") }
@@ -18,21 +66,17 @@ public enum PostgresURL {
         let password = components.percentEncodedPassword?.removingPercentEncoding
         var database = String(components.path.dropFirst())
         if database.isEmpty { database = user }
-        if let socketDirectory = query["host"], socketDirectory.hasPrefix("/") {
-            let port = components.port ?? 5432
-            return PostgresClient.Configuration(
-                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password,
-                database: database)
-        }
-        let tls: PostgresClient.Configuration.TLS
-        switch query["sslmode"] ?? "prefer" {
-        case "disable": tls = .disable
-        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        default: tls = .prefer(.makeClientConfiguration())
-        }
-        return PostgresClient.Configuration(
-            host: components.host ?? "localhost", port: components.port ?? 5432, username: user,
-            password: password, database: database, tls: tls)
+        let port = components.port ?? 5432
+        let socket = query["host"].flatMap { $0.hasPrefix("/") ? "\($0)/.s.PGSQL.\(port)" : nil }
+        let sslMode: SSLMode =
+            switch query["sslmode"] ?? "prefer" {
+            case "disable": .disable
+            case "require", "verify-ca", "verify-full": .require
+            default: .prefer
+            }
+        return Parts(
+            host: components.host ?? "localhost", port: port, user: user, password: password, database: database,
+            unixSocketPath: socket, sslMode: sslMode)
     }
 
     /// The URL with its password replaced, safe to log.

@@ -49,6 +49,14 @@ struct Settings: ParsableArguments {
     @Option(help: "PEM private key for --tls-certificate. [MARQUEE_TLS_KEY]") var tlsKey: String?
     @Option(help: "Folder of the built web app to serve at /. [MARQUEE_WEB_ROOT, default: the one built in]")
     var webRoot: String?
+    @Option(help: "Hours booking events are kept in the outbox. [MARQUEE_EVENT_RETENTION_HOURS, default 168]")
+    var eventRetentionHours: Int?
+    @Option(help: "Milliseconds between reads of the outbox when no change is announced. [MARQUEE_EVENT_POLL_MS, default 1000]")
+    var eventPollMs: Int?
+    @Option(help: "Seconds between heartbeats on idle live streams. [MARQUEE_SSE_HEARTBEAT_SECONDS, default 15]")
+    var sseHeartbeatSeconds: Int?
+    @Option(help: "Milliseconds show lists and seat maps stay cached without a change event; 0 turns it off. [MARQUEE_READ_CACHE_MS, default 2000]")
+    var readCacheMs: Int?
 
     /// The typed configuration: flags, then the environment, then defaults, all checked.
     /// Secrets (DATABASE_URL, MARQUEE_JWT_KEYS, MARQUEE_ADMIN_PASSWORD) may also come from the
@@ -114,6 +122,18 @@ struct Settings: ParsableArguments {
         default: throw ConfigurationError("Set both MARQUEE_TLS_CERTIFICATE and MARQUEE_TLS_KEY, or neither.")
         }
         c.webRoot = webRoot ?? env("MARQUEE_WEB_ROOT")
+        if let hours = try number(eventRetentionHours, "MARQUEE_EVENT_RETENTION_HOURS", 1...24 * 366) {
+            c.eventRetention = .seconds(hours * 3600)
+        }
+        if let milliseconds = try number(eventPollMs, "MARQUEE_EVENT_POLL_MS", 10...60_000) {
+            c.eventPollInterval = .milliseconds(milliseconds)
+        }
+        if let seconds = try number(sseHeartbeatSeconds, "MARQUEE_SSE_HEARTBEAT_SECONDS", 1...300) {
+            c.eventHeartbeat = .seconds(seconds)
+        }
+        if let milliseconds = try number(readCacheMs, "MARQUEE_READ_CACHE_MS", 0...60_000) {
+            c.readCacheTTL = .milliseconds(milliseconds)
+        }
         if let email = env("MARQUEE_ADMIN_EMAIL") {
             guard let password = try secrets.value("MARQUEE_ADMIN_PASSWORD") else {
                 throw ConfigurationError("MARQUEE_ADMIN_EMAIL is set: set MARQUEE_ADMIN_PASSWORD (or _FILE) too.")

@@ -64,7 +64,9 @@ extension APIHandlers {
             let answer = try Self.answerEncoder.encode(BookingBody(request.booking(at: now)))
             request.idempotency = (key, StoredResponse(status: 201, body: String(decoding: answer, as: UTF8.self)))
         }
-        return try await store.book(request, now: now)
+        let booking = try await store.book(request, now: now)
+        announceChange(showId: booking.showId)
+        return booking
     }
 
     /// The request as the key's fingerprint sees it: same show, seats and hold, same request.
@@ -95,8 +97,16 @@ extension APIHandlers {
 
     private func settle(_ action: BookingAction, _ bookingId: String) async throws -> Booking {
         let user = try await authenticatedUser()
-        return try await store.settle(
-            action, bookingId: bookingId, userId: user.id, isAdmin: user.role == .admin, now: clock())
+        do {
+            let booking = try await store.settle(
+                action, bookingId: bookingId, userId: user.id, isAdmin: user.role == .admin, now: clock())
+            announceChange(showId: booking.showId)
+            return booking
+        } catch {
+            // A lapsed hold is marked EXPIRED on the way to this refusal: that is news too.
+            changes.poke()
+            throw error
+        }
     }
 
     func listBookings(_ input: Operations.ListBookings.Input) async throws -> Operations.ListBookings.Output {

@@ -21,6 +21,8 @@ extension APIHandlers {
         guard user.role == .admin else { throw MarqueeError.forbidden }
         guard case .json(let body) = input.body else { throw MarqueeError.validation([]) }
         let show = try NewShow(name: body.name, startTime: body.startTime, totalSeats: body.totalSeats)
-        return .created(.init(body: .json(.init(try await store.createShow(show, now: clock())))))
+        let created = try await store.createShow(show, now: clock())
+        announceChange(showId: created.id)
+        return .created(.init(body: .json(.init(created))))
     }
 }

@@ -17,6 +17,19 @@ struct APIHandlers: APIProtocol {
     /// What `/metrics` shows.
     let registry: PrometheusCollectorRegistry
     let clock: @Sendable () -> Date
+    /// Live seat events, by show, for `GET /api/shows/{id}/events`.
+    let events: EventHub
+    /// Where this instance announces its own changes.
+    let changes: ChangeFeed
+    let cache: ReadCache
+
+    /// After a change this instance made: its cached reads of the show go at once (so the
+    /// caller's next read sees the change), and the change is announced to the outbox reader
+    /// (which tells live streams and, through PostgreSQL, the other instances).
+    func announceChange(showId: String) {
+        cache.invalidate(showIds: [showId])
+        changes.poke()
+    }
 
     /// The user the request's bearer token names; 401 without a valid token.
     func authenticatedUser() async throws -> User {

@@ -27,7 +27,8 @@ export function SeatMap({ totalSeats, taken, mine, conflicts, selected, onToggle
   const buttons = useRef(new Map<number, HTMLButtonElement>());
   const picked = useMemo(() => new Set(selected), [selected]);
 
-  const isFree = (seat: number) => !taken.has(seat);
+  // A seat someone else just took is not free, even before the next read of the map says so.
+  const isFree = (seat: number) => !taken.has(seat) && !conflicts.has(seat);
   const tabStop = focusableSeat(section, isFree, focusSeat);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -52,7 +53,7 @@ export function SeatMap({ totalSeats, taken, mine, conflicts, selected, onToggle
           >
             {sections.map((candidate, index) => (
               <option key={candidate.first} value={index}>
-                Seats {candidate.first}–{candidate.last} ({freeIn(candidate.first, candidate.last, taken)} free)
+                Seats {candidate.first}–{candidate.last} ({freeIn(candidate.first, candidate.last, isFree)} free)
               </option>
             ))}
           </select>
@@ -73,9 +74,9 @@ export function SeatMap({ totalSeats, taken, mine, conflicts, selected, onToggle
                     type="button"
                     className={`seat seat-${state}`}
                     aria-label={`Seat ${seat}`}
-                    aria-pressed={picked.has(seat) && !taken.has(seat)}
+                    aria-pressed={picked.has(seat) && isFree(seat)}
                     aria-describedby={state === "mine" || state === "conflict" ? `legend-${state}` : undefined}
-                    disabled={taken.has(seat)}
+                    disabled={!isFree(seat)}
                     tabIndex={seat === tabStop ? 0 : -1}
                     data-seat={seat}
                     onClick={() => { setFocusSeat(seat); onToggle(seat); }}
@@ -94,9 +95,9 @@ export function SeatMap({ totalSeats, taken, mine, conflicts, selected, onToggle
   );
 }
 
-function freeIn(first: number, last: number, taken: ReadonlySet<number>): number {
+function freeIn(first: number, last: number, isFree: (seat: number) => boolean): number {
   let free = 0;
-  for (let seat = first; seat <= last; seat += 1) if (!taken.has(seat)) free += 1;
+  for (let seat = first; seat <= last; seat += 1) if (isFree(seat)) free += 1;
   return free;
 }
 

@@ -1,5 +1,6 @@
 // One show: its seat map, the visitor's selection, Book and Hold, and any hold waiting to
-// be confirmed. The map is refreshed every few seconds and after every action.
+// be confirmed. The map follows the show's live event stream (and is read again after
+// every action); while the stream is down it is read every few seconds instead.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../../api/client";
 import type { Booking, ShowDetail } from "../../api/types";
@@ -9,13 +10,16 @@ import { HoldPanel } from "../booking/HoldPanel";
 import { SeatMap } from "../booking/SeatMap";
 import { remainingMs } from "../booking/countdown";
 import { newIdempotencyKey } from "../booking/idempotency";
+import { applySeatChange, useLiveSeats } from "../booking/liveSeats";
 import { keepFree, toggleSeat } from "../booking/seatGrid";
 import { countSeats, formatShowTime, listSeats, seatsLeft, seatsSentence } from "../../ui/format";
 import { usePolling, useTitle } from "../../ui/hooks";
 import { Callout, ErrorMessage, Loading } from "../../ui/Status";
 
-/** How often the map asks for changes while it is on screen. */
+/** How often the map asks for changes while it is on screen and the live stream is down. */
 const refreshEveryMs = 4000;
+/** With the live stream up, an occasional full read still corrects anything missed. */
+const refreshWhileLiveMs = 30_000;
 
 type Message = { kind: "success" | "info" | "warning" | "error"; text: string };
 type Busy = "book" | "hold" | "confirm" | "release" | null;
@@ -54,7 +58,8 @@ export function ShowPage({ showId }: { showId: string }) {
 
   useEffect(() => { setShow(null); setSelected([]); setConflicts(new Set()); setMessage(null); void refreshShow(); }, [refreshShow]);
   useEffect(() => { void refreshMine(); }, [refreshMine]);
-  usePolling(() => { void refreshShow(); }, refreshEveryMs, show !== null);
+  const live = useLiveSeats(showId, show !== null, (change) => setShow((current) => (current ? change(current) : current)));
+  usePolling(() => { void refreshShow(); }, live ? refreshWhileLiveMs : refreshEveryMs, show !== null);
 
   const taken = useMemo(() => new Set(show?.takenSeats ?? []), [show]);
   const now = Date.now();
@@ -62,7 +67,9 @@ export function ShowPage({ showId }: { showId: string }) {
     booking.status === "CONFIRMED"
     || (booking.status === "PENDING" && booking.expiresAt !== null && remainingMs(booking.expiresAt, now, api.serverOffsetMs) > 0));
   const mySeats = new Set(active.flatMap((booking) => booking.seats).filter((seat) => taken.has(seat)));
-  const holds = active.filter((booking) => booking.status === "PENDING");
+  // A hold stays on screen until its own countdown reports the end, so the visitor is
+  // always told that it expired rather than seeing it vanish on the next refresh.
+  const holds = mine.filter((booking) => booking.status === "PENDING");
 
   // When a refresh shows that someone else took a selected seat, say so and drop it.
   useEffect(() => {
@@ -120,8 +127,9 @@ export function ShowPage({ showId }: { showId: string }) {
   const onHoldExpired = useCallback((hold: Booking) => {
     setMine((current) => current.map((booking) => (booking.id === hold.id ? { ...booking, status: "EXPIRED", expiresAt: null } : booking)));
     setMessage({ kind: "warning", text: `Your hold on ${listSeats(hold.seats)} has expired and the seats were released. Pick seats again to book.` });
-    void refreshShow();
-  }, [refreshShow]);
+    // The server counts a lapsed hold's seats as free at once; the map need not wait to hear it.
+    setShow((current) => (current ? applySeatChange(current, { taken: [], freed: hold.seats }) : current));
+  }, []);
 
   if (!show) {
     if (loadError) {

@@ -1,0 +1,77 @@
+import MarqueeCore
+import NIOConcurrencyHelpers
+
+/// Hands each show's seat events to the live streams watching that show, already written
+/// as Server-Sent Events (once per event, not once per stream), and a heartbeat to every
+/// stream from one timer. A stream that falls too far behind is ended rather than fed a
+/// partial picture; its client reconnects with `Last-Event-ID` and catches up from the outbox.
+final class EventHub: Sendable {
+    /// What a stream receives.
+    enum Item: Sendable {
+        case event(id: Int64, frame: ArraySlice<UInt8>)
+        case heartbeat
+    }
+
+    /// One show's items from now on, and a way to stop them.
+    struct Subscription: Sendable {
+        let items: AsyncStream<Item>
+        /// Ends the stream and forgets it.
+        let finish: @Sendable () -> Void
+    }
+
+    private struct State {
+        var streams: [String: [Int: AsyncStream<Item>.Continuation]] = [:]
+        var nextId = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
+    /// Items one stream may have waiting before it is ended.
+    let backlog: Int
+
+    init(backlog: Int = 1_000) {
+        self.backlog = backlog
+    }
+
+    /// The items for one show from now on, until finished or the hub closes.
+    func subscribe(showId: String) -> Subscription {
+        let (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .bufferingOldest(backlog))
+        let id = state.withLockedValue { state in
+            state.nextId += 1
+            state.streams[showId, default: [:]][state.nextId] = continuation
+            return state.nextId
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLockedValue { state in
+                state.streams[showId]?[id] = nil
+                if state.streams[showId]?.isEmpty == true { state.streams[showId] = nil }
+            }
+        }
+        return Subscription(items: stream, finish: { continuation.finish() })
+    }
+
+    func publish(_ events: [BookingEvent]) {
+        for event in events where event.changesSeats {
+            let watching = state.withLockedValue { Array(($0.streams[event.showId] ?? [:]).values) }
+            guard !watching.isEmpty else { continue }
+            let item = Item.event(id: event.id, frame: ArraySlice(ServerSentEvent.seats(event).utf8))
+            for stream in watching {
+                if case .dropped = stream.yield(item) { stream.finish() }
+            }
+        }
+    }
+
+    /// A comment line to every stream, so proxies keep idle connections open.
+    func heartbeat() {
+        for stream in state.withLockedValue({ $0.streams.values.flatMap(\.values) }) {
+            if case .dropped = stream.yield(.heartbeat) { stream.finish() }
+        }
+    }
+
+    /// Ends every stream (at shutdown, so open connections can close).
+    func finishAll() {
+        for stream in state.withLockedValue({ $0.streams.values.flatMap(\.values) }) { stream.finish() }
+    }
+
+    /// Streams open right now.
+    var subscriberCount: Int { state.withLockedValue { $0.streams.values.reduce(0) { $0 + $1.count } } }
+}

@@ -1,0 +1,87 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Serves `GET /api/shows` and `GET /api/shows/{id}` from the ``ReadCache`` when it can, and
+/// fills it when it cannot. Every answer carries an ETag, and a repeat reader sending it in
+/// `If-None-Match` gets 304 without a body. `Cache-Control` lets a CDN keep an answer for a
+/// second or two (`s-maxage`) while browsers revalidate each time, so a buyer never sees
+/// their own booking missing.
+struct ReadCacheMiddleware: RouterMiddleware {
+    typealias Context = MarqueeRequestContext
+    let cache: ReadCache
+    let sharedMaxAge: Int
+
+    static let listRoute = "/api/shows"
+    static let showRoute = "/api/shows/{id}"
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard request.method == .get, let target = Self.target(request.uri.path) else {
+            return try await next(request, context)
+        }
+        let key = request.uri.description
+        if let entry = cache.entry(key) {
+            // The router does not run for a cached answer: label it as the route it stands for.
+            context.coreContext.endpointPath.value = target == .list ? Self.listRoute : Self.showRoute
+            return answer(entry, to: request)
+        }
+        let generation = cache.generation
+        let response = try await next(request, context)
+        guard response.status == .ok else { return response }
+        let collector = BodyCollector()
+        try await response.body.write(collector)
+        let entry = ReadCache.Entry(
+            body: collector.buffer, contentType: response.headers[.contentType], etag: ReadCache.etag(of: collector.buffer),
+            showId: target.showId, stored: .now)
+        cache.store(entry, under: key, readAt: generation)
+        return answer(entry, to: request)
+    }
+
+    private func answer(_ entry: ReadCache.Entry, to request: Request) -> Response {
+        var headers = HTTPFields()
+        headers[.eTag] = entry.etag
+        headers[.cacheControl] = "public, max-age=0, s-maxage=\(sharedMaxAge)"
+        if let sent = request.headers[.ifNoneMatch],
+            sent.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == entry.etag })
+        {
+            return Response(status: .notModified, headers: headers)
+        }
+        if let contentType = entry.contentType { headers[.contentType] = contentType }
+        headers[.contentLength] = String(entry.body.readableBytes)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: entry.body))
+    }
+
+    /// What can be cached: a page of the show list, or one show's seat map.
+    enum Target: Equatable {
+        case list
+        case show(String)
+
+        var showId: String? {
+            if case .show(let id) = self { id } else { nil }
+        }
+    }
+
+    /// The cacheable answer a path asks for, if it asks for one.
+    static func target(_ path: String) -> Target? {
+        if path == listRoute { return .list }
+        let prefix = listRoute + "/"
+        guard path.hasPrefix(prefix) else { return nil }
+        let id = path.dropFirst(prefix.count)
+        guard !id.isEmpty, !id.contains("/") else { return nil }
+        return .show(String(id))
+    }
+}
+
+/// Collects a response body that was made to be streamed, so it can be kept.
+private final class BodyCollector: ResponseBodyWriter {
+    var buffer = ByteBuffer()
+
+    func write(_ part: ByteBuffer) async throws {
+        var part = part
+        buffer.writeBuffer(&part)
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}

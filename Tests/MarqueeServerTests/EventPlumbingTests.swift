@@ -1,0 +1,126 @@
+import Foundation
+import MarqueeCore
+import Testing
+
+@testable import MarqueeServer
+
+/// The pieces between the outbox and the clients: the cursor that reads it, the hub that
+/// fans events out, the stream a client reads, and the read cache they invalidate.
+@Suite struct EventPlumbingTests {
+    static func event(_ id: Int64, show: String = "s1", _ kind: BookingEvent.Kind = .bookingConfirmed, seats: [Int] = [1])
+        -> BookingEvent
+    {
+        BookingEvent(id: id, kind: kind, showId: show, bookingId: "b\(id)", seats: seats, createdAt: Date(), payload: "{}")
+    }
+
+    @Test func theCursorPassesEachEventOnOnceEvenWhenAnEarlierIdCommitsLate() {
+        var cursor = OutboxCursor(after: 10)
+        let now = ContinuousClock.now
+        // 12 committed before 11: 11 is remembered as missing.
+        #expect(cursor.advance(with: [Self.event(12)], at: now).map(\.id) == [12])
+        #expect(cursor.missingIds == [11])
+        // The next read asks for 11 again and finds it, along with 13.
+        #expect(cursor.advance(with: [Self.event(11), Self.event(13)], at: now).map(\.id) == [11, 13])
+        #expect(cursor.missingIds.isEmpty)
+        // Reading the same events again passes nothing on.
+        #expect(cursor.advance(with: [Self.event(11), Self.event(13)], at: now).isEmpty)
+        #expect(cursor.high == 13)
+    }
+
+    @Test func aGapThatNeverFillsIsForgottenAfterThePatienceRunsOut() {
+        var cursor = OutboxCursor(after: 0, patience: .seconds(10))
+        let start = ContinuousClock.now
+        _ = cursor.advance(with: [Self.event(3)], at: start)
+        #expect(cursor.missingIds == [1, 2])
+        _ = cursor.advance(with: [], at: start + .seconds(11))
+        #expect(cursor.missingIds.isEmpty)
+    }
+
+    @Test func aStreamGetsOnlyItsShowsSeatChangesWrittenAsServerSentEvents() async {
+        let hub = EventHub()
+        let subscription = hub.subscribe(showId: "s1")
+        hub.publish([
+            Self.event(1, show: "s2"), Self.event(2, .holdConfirmed), Self.event(3, .bookingCancelled, seats: [4]),
+        ])
+        hub.heartbeat()
+        subscription.finish()
+        var received: [String] = []
+        for await item in subscription.items {
+            switch item {
+            case .event(let id, let frame): received.append("\(id): \(String(decoding: frame, as: UTF8.self))")
+            case .heartbeat: received.append("heartbeat")
+            }
+        }
+        #expect(received == ["3: id: 3\nevent: seats\ndata: {\"taken\":[],\"freed\":[4]}\n\n", "heartbeat"],
+                "another show's event and a confirm that changes no seat are not sent")
+        #expect(hub.subscriberCount == 0, "a finished stream is forgotten")
+    }
+
+    @Test func aStreamThatFallsTooFarBehindIsEndedNotFedAPartialPicture() async {
+        let hub = EventHub(backlog: 2)
+        let subscription = hub.subscribe(showId: "s1")
+        hub.publish((1...5).map { Self.event($0) })
+        var received: [Int64] = []
+        for await item in subscription.items {
+            if case .event(let id, _) = item { received.append(id) }
+        }
+        #expect(received == [1, 2], "the stream ended after its backlog filled")
+    }
+
+    @Test func anInvalidationDropsTheShowAndEveryListButNotOtherShows() {
+        let cache = ReadCache(timeToLive: .seconds(60))
+        func entry(_ show: String?) -> ReadCache.Entry {
+            ReadCache.Entry(body: .init(string: "x"), contentType: nil, etag: "\"e\"", showId: show, stored: .now)
+        }
+        for (key, show) in [("/api/shows", nil), ("/api/shows/s1", "s1"), ("/api/shows/s2", "s2")] {
+            cache.store(entry(show), under: key, readAt: cache.generation)
+        }
+        cache.invalidate(showIds: ["s1"])
+        #expect(cache.entry("/api/shows") == nil)
+        #expect(cache.entry("/api/shows/s1") == nil)
+        #expect(cache.entry("/api/shows/s2") != nil)
+    }
+
+    @Test func anAnswerReadBeforeAChangeIsNotKeptAfterIt() {
+        let cache = ReadCache(timeToLive: .seconds(60))
+        let readAt = cache.generation
+        cache.invalidate(showIds: ["s1"])  // a booking committed while the read was running
+        cache.store(
+            ReadCache.Entry(body: .init(string: "old"), contentType: nil, etag: "\"o\"", showId: "s1", stored: .now),
+            under: "/api/shows/s1", readAt: readAt)
+        #expect(cache.entry("/api/shows/s1") == nil)
+    }
+
+    @Test func entriesExpireAfterTheirTimeToLive() {
+        let cache = ReadCache(timeToLive: .seconds(2))
+        let stored = ContinuousClock.now
+        cache.store(
+            ReadCache.Entry(body: .init(string: "x"), contentType: nil, etag: "\"e\"", showId: nil, stored: stored),
+            under: "/api/shows", readAt: cache.generation)
+        #expect(cache.entry("/api/shows", now: stored + .seconds(1)) != nil)
+        #expect(cache.entry("/api/shows", now: stored + .seconds(3)) == nil)
+    }
+
+    @Test func aLiveStreamOpensThenSkipsWhatItsOpeningCoveredAndEndsWithTheSubscription() async {
+        let hub = EventHub()
+        let subscription = hub.subscribe(showId: "s1")
+        let stream = LiveSeatStream(opening: "OPEN\n", subscription: subscription, after: 2)
+        hub.publish([Self.event(2), Self.event(3, seats: [9])])
+        hub.heartbeat()
+        subscription.finish()
+        var text = ""
+        for await part in stream { text += String(decoding: part, as: UTF8.self) }
+        #expect(text == "OPEN\nid: 3\nevent: seats\ndata: {\"taken\":[9],\"freed\":[]}\n\n: heartbeat\n\n")
+    }
+
+    @Test func aClientThatGoesAwayEndsItsSubscription() async {
+        let hub = EventHub()
+        do {
+            let stream = LiveSeatStream(opening: "", subscription: hub.subscribe(showId: "s1"), after: 0)
+            var iterator = stream.makeAsyncIterator()
+            _ = await iterator.next()
+            #expect(hub.subscriberCount == 1)
+        }
+        #expect(hub.subscriberCount == 0, "dropping the stream's reader forgets the subscription")
+    }
+}
