@@ -7,6 +7,8 @@ fresh database of that server), runs every check, stops it with SIGTERM, and pri
 "N passed, N failed". Standard library only.
 """
 import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -392,6 +394,135 @@ def live_checks(engine, server):
         expect(listed and listed[0]["availableSeats"] == 9, f"the list counts the booking at once: {listed}")
 
 
+class Receiver:
+    """A webhook receiver on loopback: records every request by path; a path listed in
+    `failures` answers 500 that many times first."""
+
+    def __init__(self):
+        import http.server
+        receiver = self
+        self.requests = []
+        self.failures = {}
+        self.lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver.lock:
+                    receiver.requests.append((self.path, dict(self.headers), body))
+                    failing = receiver.failures.get(self.path, 0)
+                    if failing:
+                        receiver.failures[self.path] = failing - 1
+                self.send_response(500 if failing else 204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def received(self, path):
+        with self.lock:
+            return [(headers, body) for p, headers, body in self.requests if p == path]
+
+    def wait_for(self, path, count, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline and len(self.received(path)) < count:
+            time.sleep(0.05)
+        return self.received(path)
+
+    def close(self):
+        self.server.shutdown()
+
+
+def webhook_checks(engine, server):
+    receiver = Receiver()
+    admin = admin_token(server)
+    hooks = []
+
+    def register(path, types, secret="a-webhook-secret-1234"):
+        status, _, body = server.call("POST", "/api/webhooks",
+                                      {"url": receiver.base + path, "secret": secret, "eventTypes": types}, token=admin)
+        expect(status == 201, f"register {status} {body}")
+        hooks.append(body["id"])
+        return body["id"]
+
+    try:
+        @check(engine, "webhooks: admins only, and a bad URL, secret or type is a 422 naming the fields")
+        def registration():
+            customer, _ = signup(server, "Hooky")
+            status, _, _ = server.call("POST", "/api/webhooks", {"url": receiver.base, "secret": "x" * 20,
+                                                                  "eventTypes": ["show.created"]}, token=customer)
+            expect(status == 403, f"customer: {status}")
+            status, _, _ = server.call("GET", "/api/webhooks")
+            expect(status == 401, f"anonymous: {status}")
+            status, _, body = server.call("POST", "/api/webhooks", {"url": "ftp://x", "secret": "short",
+                                                                     "eventTypes": ["nope"]}, token=admin)
+            expect(status == 422 and sorted(e["field"] for e in body["errors"]) == ["eventTypes", "secret", "url"],
+                   f"{status} {body}")
+
+        @check(engine, "webhooks: a booking is delivered with a signature over the timestamp and body")
+        def signed_delivery():
+            secret = "the-signing-secret-" + uuid.uuid4().hex
+            hook = register("/signed", ["booking.confirmed"], secret)
+            show = create_show(server, 10)
+            token, _ = signup(server, "Signed")
+            _, _, booking = server.call("POST", "/api/bookings", {"showId": show, "seats": [4]}, token=token)
+            got = receiver.wait_for("/signed", 1)
+            expect(len(got) == 1, f"deliveries: {len(got)}")
+            headers, body = got[0]
+            timestamp = headers["Marquee-Timestamp"]
+            expected = "v1=" + hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+            expect(hmac.compare_digest(headers["Marquee-Signature"], expected), "the signature verifies")
+            expect(abs(int(timestamp) - time.time()) < 60, "a current timestamp")
+            payload = json.loads(body)
+            expect(payload["type"] == "booking.confirmed" and payload["bookingId"] == booking["id"]
+                   and payload["seats"] == [4], f"payload {payload}")
+            expect(headers["Marquee-Event-Type"] == "booking.confirmed", str(headers))
+            _, _, log = server.call("GET", f"/api/webhooks/{hook}/deliveries", token=admin)
+            deadline = time.time() + 5
+            while time.time() < deadline and log["items"][0]["status"] != "delivered":
+                time.sleep(0.1)
+                _, _, log = server.call("GET", f"/api/webhooks/{hook}/deliveries", token=admin)
+            expect(log["items"][0]["status"] == "delivered" and log["items"][0]["lastStatusCode"] == 204, f"log {log}")
+
+        @check(engine, "webhooks: a 500 from the receiver is retried with backoff until delivered")
+        def retried():
+            receiver.failures["/flaky"] = 2
+            hook = register("/flaky", ["booking.confirmed"])
+            show = create_show(server, 10)
+            token, _ = signup(server, "Flaky")
+            server.call("POST", "/api/bookings", {"showId": show, "seats": [1]}, token=token)
+            got = receiver.wait_for("/flaky", 3, timeout=15)
+            expect(len(got) == 3, f"attempts: {len(got)}")
+            expect(len({h["Marquee-Delivery-Id"] for h, _ in got}) == 1, "the same delivery, retried")
+            deadline = time.time() + 5
+            while time.time() < deadline:
+                log = server.call("GET", f"/api/webhooks/{hook}/deliveries", token=admin)[2]["items"]
+                if log and log[0]["status"] == "delivered":
+                    break
+                time.sleep(0.1)
+            expect(log[0]["status"] == "delivered" and log[0]["attempts"] == 3, f"log {log}")
+
+        @check(engine, "webhooks: nothing is sent for event types a webhook did not choose")
+        def unsubscribed():
+            register("/holds-only", ["hold.created"])
+            show = create_show(server, 10)
+            token, _ = signup(server, "Picky")
+            server.call("POST", "/api/bookings", {"showId": show, "seats": [1]}, token=token)
+            server.call("POST", "/api/bookings", {"showId": show, "seats": [2], "hold": True}, token=token)
+            got = receiver.wait_for("/holds-only", 1)
+            time.sleep(1.5)  # anything else would have arrived by now
+            got = receiver.received("/holds-only")
+            expect([json.loads(body)["type"] for _, body in got] == ["hold.created"], f"{[b for _, b in got]}")
+    finally:
+        for hook in hooks:
+            server.call("DELETE", f"/api/webhooks/{hook}", token=admin)
+        receiver.close()
+
+
 def two_instances(binary, workdir, env, database_url):
     """Two servers on one PostgreSQL database: changes on one reach the other's live
     streams and caches through the outbox and LISTEN/NOTIFY. The fallback read of the
@@ -532,7 +663,8 @@ def main():
     postgres = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--postgres" else None
     workdir = tempfile.mkdtemp(prefix="marquee-e2e-")
     base_env = dict(os.environ, MARQUEE_ADMIN_EMAIL=ADMIN_EMAIL, MARQUEE_ADMIN_PASSWORD=ADMIN_PASSWORD,
-                    MARQUEE_HOLD_SECONDS="2", MARQUEE_BCRYPT_COST="4", MARQUEE_LOG_LEVEL="info")
+                    MARQUEE_HOLD_SECONDS="2", MARQUEE_BCRYPT_COST="4", MARQUEE_LOG_LEVEL="info",
+                    MARQUEE_WEBHOOK_RETRY_BASE_MS="300")
     engines = [("sqlite", dict(base_env, MARQUEE_DATABASE_PATH=os.path.join(workdir, "e2e.sqlite")))]
     if postgres:
         name = "marquee_e2e_" + uuid.uuid4().hex[:8]
@@ -549,6 +681,7 @@ def main():
             continue
         run_checks(engine, server)
         live_checks(engine, server)
+        webhook_checks(engine, server)
         drain_on_sigterm(engine, server)
         if engine == "postgres":
             two_instances(binary, workdir, env, env["DATABASE_URL"])

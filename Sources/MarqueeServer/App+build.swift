@@ -64,7 +64,9 @@ public func buildApplication(
     let relay = EventRelay(
         store: opened.store, hub: hub, cache: cache, changes: changes, logger: logger, started: started,
         pollInterval: configuration.eventPollInterval, heartbeat: configuration.eventHeartbeat)
-    var services = opened.services + [sweeper, relay]
+    let webhooks = WebhookDispatcher(
+        store: opened.store, policy: configuration.webhookRetry, changes: changes, logger: logger, started: started)
+    var services = opened.services + [sweeper, relay, webhooks]
     if let postgres = opened.store as? PostgresStore, let url = configuration.databaseURL {
         let listener = PostgresChangeListener(
             configuration: try PostgresURL.connectionConfiguration(url), logger: logger, onChange: { relay.poke() })

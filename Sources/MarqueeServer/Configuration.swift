@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MarqueeCore
 
 /// Every setting of a running Marquee, read once in `main` from flags and the environment.
 public struct AppConfiguration: Sendable {
@@ -56,6 +57,8 @@ public struct AppConfiguration: Sendable {
     public var eventPollInterval: Duration = .seconds(1)
     /// How often an idle live stream sends a comment line, so proxies keep it open.
     public var eventHeartbeat: Duration = .seconds(15)
+    /// Webhook retries: the first pause, doubling to an hour, for at most this many attempts.
+    public var webhookRetry = RetryPolicy(base: .seconds(1), cap: .seconds(3600), maxAttempts: 10)
     /// How long show lists and seat maps may be served from memory without an event saying
     /// they changed; zero turns the read cache off.
     public var readCacheTTL: Duration = .seconds(2)

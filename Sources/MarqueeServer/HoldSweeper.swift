@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MarqueeCore
 import MarqueeStore
 import ServiceLifecycle
 

@@ -69,6 +69,21 @@ public protocol BookingStore: Sendable {
     /// Deletes events created before `cutoff`, except the newest; returns how many.
     func pruneEvents(createdBefore cutoff: Date) async throws -> Int
 
+    // Webhooks: endpoints, and deliveries queued by a trigger in each event's transaction.
+
+    func createWebhook(_ webhook: NewWebhook, now: Date) async throws -> Webhook
+    func webhooks() async throws -> [Webhook]
+    /// Deletes a webhook and its deliveries; returns whether it existed.
+    func deleteWebhook(id: String) async throws -> Bool
+    /// A webhook's deliveries, newest first.
+    func deliveries(webhookId: String, limit: Int) async throws -> [WebhookDelivery]
+    /// Claims up to `limit` due deliveries for one attempt each. A claim lasts until
+    /// `now + lease`; a delivery whose attempt never reported back is claimed again after that.
+    /// Safe with several instances claiming at once.
+    func claimDeliveries(now: Date, limit: Int, lease: Duration) async throws -> [DeliveryAttempt]
+    /// Records how an attempt ended.
+    func recordDelivery(id: Int64, outcome: DeliveryOutcome, now: Date) async throws
+
     /// Releases connections. The store is not used afterwards.
     func close() async throws
 

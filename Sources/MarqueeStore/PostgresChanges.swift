@@ -14,7 +14,7 @@ extension PostgresStore {
     /// Wakes the other instances' listeners. Sent after the commit, outside the change's
     /// transaction, so no booking waits on the notification queue's lock.
     public func notifyChanges() async throws {
-        try await pool.query("SELECT pg_notify(\(PostgresChanges.channel), '')", logger: logger)
+        try await client.query("SELECT pg_notify(\(PostgresChanges.channel), '')", logger: logger)
     }
 }
 

@@ -20,7 +20,7 @@ public final class PostgresStore: BookingStore {
     public var poolStatistics: PoolStatistics? { counters.statistics }
 
     /// The pool, with each use counted as an operation in flight (for "waiting").
-    private var client: CountedClient { CountedClient(pool: pool, counters: counters) }
+    var client: CountedClient { CountedClient(pool: pool, counters: counters) }
 
     /// Runs the connection pool until the surrounding task is cancelled.
     public func run() async { await pool.run() }
@@ -466,7 +466,7 @@ enum BookingFunctionError: Error {
 }
 
 /// The three ways the store uses the pool, each counted while it runs.
-private struct CountedClient {
+struct CountedClient {
     let pool: PostgresClient
     let counters: PoolCounters
 

@@ -53,6 +53,10 @@ struct Settings: ParsableArguments {
     var eventRetentionHours: Int?
     @Option(help: "Milliseconds between reads of the outbox when no change is announced. [MARQUEE_EVENT_POLL_MS, default 1000]")
     var eventPollMs: Int?
+    @Option(help: "Milliseconds before a failed webhook delivery's first retry; each retry waits twice as long, up to an hour. [MARQUEE_WEBHOOK_RETRY_BASE_MS, default 1000]")
+    var webhookRetryBaseMs: Int?
+    @Option(help: "Attempts per webhook delivery before it is marked failed. [MARQUEE_WEBHOOK_MAX_ATTEMPTS, default 10]")
+    var webhookMaxAttempts: Int?
     @Option(help: "Seconds between heartbeats on idle live streams. [MARQUEE_SSE_HEARTBEAT_SECONDS, default 15]")
     var sseHeartbeatSeconds: Int?
     @Option(help: "Milliseconds show lists and seat maps stay cached without a change event; 0 turns it off. [MARQUEE_READ_CACHE_MS, default 2000]")
@@ -127,6 +131,12 @@ struct Settings: ParsableArguments {
         }
         if let milliseconds = try number(eventPollMs, "MARQUEE_EVENT_POLL_MS", 10...60_000) {
             c.eventPollInterval = .milliseconds(milliseconds)
+        }
+        if let milliseconds = try number(webhookRetryBaseMs, "MARQUEE_WEBHOOK_RETRY_BASE_MS", 10...3_600_000) {
+            c.webhookRetry.base = .milliseconds(milliseconds)
+        }
+        if let attempts = try number(webhookMaxAttempts, "MARQUEE_WEBHOOK_MAX_ATTEMPTS", 1...100) {
+            c.webhookRetry.maxAttempts = attempts
         }
         if let seconds = try number(sseHeartbeatSeconds, "MARQUEE_SSE_HEARTBEAT_SECONDS", 1...300) {
             c.eventHeartbeat = .seconds(seconds)

@@ -83,10 +83,3 @@ struct TokenAuthority: Sendable {
         return try? JSONDecoder().decode(Header.self, from: data)
     }
 }
-
-extension Duration {
-    var seconds: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-}

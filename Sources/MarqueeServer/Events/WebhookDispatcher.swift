@@ -1,0 +1,127 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Logging
+import MarqueeCore
+import MarqueeStore
+import NIOCore
+import ServiceLifecycle
+
+/// Delivers queued webhook deliveries: claims the due ones (any instance may; a claim is a
+/// lease), POSTs each event's payload signed with the webhook's secret, and records the
+/// outcome: delivered on a 2xx, otherwise retried with exponential backoff until the policy
+/// gives up. At least once: a delivery whose outcome was never recorded (a crash mid-send)
+/// is sent again when its lease runs out.
+struct WebhookDispatcher: Service {
+    let store: any BookingStore
+    let policy: RetryPolicy
+    let logger: Logger
+    let started: StartupGate
+    let pollInterval: Duration
+    let requestTimeout: Duration
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+
+    /// How long a claimed delivery is held before another attempt may take it.
+    var lease: Duration { requestTimeout * 3 }
+    static let batchSize = 20
+
+    init(
+        store: any BookingStore, policy: RetryPolicy, changes: ChangeFeed, logger: Logger, started: StartupGate,
+        pollInterval: Duration = .seconds(1), requestTimeout: Duration = .seconds(10)
+    ) {
+        self.store = store
+        self.policy = policy
+        self.logger = logger
+        self.started = started
+        self.pollInterval = pollInterval
+        self.requestTimeout = requestTimeout
+        (wakeups, wake) = changes.wakeups()
+    }
+
+    func run() async throws {
+        // Redirects are not followed: an endpoint gets the event at the URL its admin gave.
+        let client = HTTPClient(
+            configuration: .init(
+                redirectConfiguration: .disallow,
+                timeout: .init(connect: .seconds(5), read: .nanoseconds(requestTimeout.nanoseconds))))
+        await cancelWhenGracefulShutdown {
+            await started.wait()
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: pollInterval)
+                        wake.yield()
+                    }
+                }
+                for await _ in wakeups {
+                    await deliverDue(with: client)
+                }
+                group.cancelAll()
+            }
+        }
+        try? await client.shutdown()
+    }
+
+    /// Sends everything due, a batch at a time, the batch's requests at once.
+    func deliverDue(with client: HTTPClient) async {
+        do {
+            var batch: [DeliveryAttempt]
+            repeat {
+                batch = try await store.claimDeliveries(now: Date(), limit: Self.batchSize, lease: lease)
+                await withDiscardingTaskGroup { group in
+                    for attempt in batch {
+                        group.addTask {
+                            let outcome = await send(attempt, with: client)
+                            do {
+                                try await store.recordDelivery(id: attempt.deliveryId, outcome: outcome, now: Date())
+                            } catch {
+                                logger.warning(
+                                    "Recording a webhook delivery failed; it is sent again after its lease",
+                                    metadata: ["delivery_id": "\(attempt.deliveryId)", "error": "\(String(reflecting: error))"])
+                            }
+                        }
+                    }
+                }
+            } while batch.count == Self.batchSize && !Task.isCancelled
+        } catch {
+            logger.warning("Claiming webhook deliveries failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    func send(_ attempt: DeliveryAttempt, with client: HTTPClient) async -> DeliveryOutcome {
+        let timestamp = Int(Date().timeIntervalSince1970)
+        var request = HTTPClientRequest(url: attempt.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Marquee-Webhooks/1")
+        request.headers.add(name: "Marquee-Event-Id", value: String(attempt.eventId))
+        request.headers.add(name: "Marquee-Event-Type", value: attempt.eventType)
+        request.headers.add(name: "Marquee-Delivery-Id", value: String(attempt.deliveryId))
+        request.headers.add(name: "Marquee-Timestamp", value: String(timestamp))
+        request.headers.add(
+            name: "Marquee-Signature",
+            value: WebhookSignature.header(secret: attempt.secret, timestamp: timestamp, body: attempt.payload))
+        request.body = .bytes(ByteBuffer(string: attempt.payload))
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(requestTimeout.nanoseconds))
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            let code = Int(response.status.code)
+            if (200..<300).contains(code) { return .delivered(statusCode: code) }
+            return policy.outcome(afterFailed: attempt.attempt, statusCode: code, error: "HTTP \(code)", now: Date())
+        } catch {
+            return policy.outcome(
+                afterFailed: attempt.attempt, statusCode: nil, error: "\(error)".prefix(300).description, now: Date())
+        }
+    }
+}
+
+/// The signature a receiver checks: `v1=` and the hex HMAC-SHA256, keyed with the webhook's
+/// secret, of the timestamp, a dot and the body. The timestamp lets receivers refuse replays.
+enum WebhookSignature {
+    static func header(secret: String, timestamp: Int, body: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data("\(timestamp).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return "v1=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+}
