@@ -15,8 +15,7 @@ struct EventRelay: Service {
     let started: StartupGate
     let pollInterval: Duration
     let heartbeat: Duration
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    private let wakeups: Wakeups
 
     init(
         store: any BookingStore, hub: EventHub, cache: ReadCache, changes: ChangeFeed, logger: Logger,
@@ -29,11 +28,11 @@ struct EventRelay: Service {
         self.started = started
         self.pollInterval = pollInterval
         self.heartbeat = heartbeat
-        (wakeups, wake) = changes.wakeups()
+        wakeups = changes.wakeups()
     }
 
     /// Asks for a read of the outbox soon (a notification from another instance).
-    func poke() { wake.yield() }
+    func poke() { wakeups.poke() }
 
     func run() async throws {
         defer { hub.finishAll() }
@@ -49,16 +48,7 @@ struct EventRelay: Service {
                         hub.heartbeat()
                     }
                 }
-                group.addTask {
-                    // The floor under every other wake-up: a lost notification costs a second.
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: pollInterval)
-                        wake.yield()
-                    }
-                }
-                for await _ in wakeups {
-                    await relay(from: &cursor)
-                }
+                await wakeups.run(every: pollInterval) { await relay(from: &cursor) }
                 group.cancelAll()
             }
         }
@@ -102,13 +92,13 @@ struct PostgresChangeService: Service {
     let started: StartupGate
 
     func run() async throws {
-        let (localChanges, _) = changes.wakeups()
+        let localChanges = changes.wakeups()
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await listener.run() }
                 group.addTask {
                     await started.wait()
-                    for await _ in localChanges {
+                    await localChanges.run(every: nil) {
                         do { try await store.notifyChanges() } catch {
                             logger.warning("NOTIFY failed; other instances catch up within a second",
                                            metadata: ["error": "\(String(reflecting: error))"])

@@ -19,8 +19,7 @@ struct WebhookDispatcher: Service {
     let started: StartupGate
     let pollInterval: Duration
     let requestTimeout: Duration
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    private let wakeups: Wakeups
 
     /// How long a claimed delivery is held before another attempt may take it.
     var lease: Duration { requestTimeout * 3 }
@@ -36,7 +35,7 @@ struct WebhookDispatcher: Service {
         self.started = started
         self.pollInterval = pollInterval
         self.requestTimeout = requestTimeout
-        (wakeups, wake) = changes.wakeups()
+        wakeups = changes.wakeups()
     }
 
     func run() async throws {
@@ -47,18 +46,7 @@ struct WebhookDispatcher: Service {
                 timeout: .init(connect: .seconds(5), read: .nanoseconds(requestTimeout.nanoseconds))))
         await cancelWhenGracefulShutdown {
             await started.wait()
-            await withDiscardingTaskGroup { group in
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: pollInterval)
-                        wake.yield()
-                    }
-                }
-                for await _ in wakeups {
-                    await deliverDue(with: client)
-                }
-                group.cancelAll()
-            }
+            await wakeups.run(every: pollInterval) { await deliverDue(with: client) }
         }
         try? await client.shutdown()
     }
