@@ -129,7 +129,7 @@ class EventStream:
                 else:
                     name, _, value = line.partition(":")
                     fields[name] = value[1:] if value.startswith(" ") else value
-        except (OSError, ValueError):
+        except Exception:  # noqa: BLE001 - close() pulls the socket from under the reader; the stream just ends
             pass
         self.events.put(None)
 
