@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -62,10 +61,5 @@ final class ReadCache: Sendable {
             state.generation &+= 1
             state.entries = state.entries.filter { _, entry in entry.showId.map { !showIds.contains($0) } ?? false }
         }
-    }
-
-    static func etag(of body: ByteBuffer) -> String {
-        let digest = SHA256.hash(data: body.readableBytesView)
-        return "\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
     }
 }

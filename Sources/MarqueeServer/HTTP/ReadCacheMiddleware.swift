@@ -33,7 +33,7 @@ struct ReadCacheMiddleware: RouterMiddleware {
         let collector = BodyCollector()
         try await response.body.write(collector)
         let entry = ReadCache.Entry(
-            body: collector.buffer, contentType: response.headers[.contentType], etag: ReadCache.etag(of: collector.buffer),
+            body: collector.buffer, contentType: response.headers[.contentType], etag: EntityTag.of(collector.buffer.readableBytesView),
             showId: target.showId, stored: .now)
         cache.store(entry, under: key, readAt: generation)
         return answer(entry, to: request)
@@ -43,9 +43,7 @@ struct ReadCacheMiddleware: RouterMiddleware {
         var headers = HTTPFields()
         headers[.eTag] = entry.etag
         headers[.cacheControl] = "public, max-age=0, s-maxage=\(sharedMaxAge)"
-        if let sent = request.headers[.ifNoneMatch],
-            sent.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == entry.etag })
-        {
+        if EntityTag.matches(request, entry.etag) {
             return Response(status: .notModified, headers: headers)
         }
         if let contentType = entry.contentType { headers[.contentType] = contentType }

@@ -72,7 +72,7 @@ extension APIHandlers {
     /// The request as the key's fingerprint sees it: same show, seats and hold, same request.
     static func fingerprint(_ body: Components.Schemas.CreateBookingRequest) -> String {
         let canonical = "\(body.showId)|\(body.seats.map(String.init).joined(separator: ","))|\(body.hold ?? false)"
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(canonical.utf8)).hexString
     }
 
     /// Encodes stored answers as the API writes them (RFC 3339 times in whole seconds).

@@ -38,7 +38,7 @@ struct WebAppMiddleware: RouterMiddleware {
         headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         headers[Self.referrerPolicy] = "same-origin"
         headers[Self.frameOptions] = "DENY"
-        if let sent = request.headers[.ifNoneMatch], sent.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == file.etag }) {
+        if EntityTag.matches(request, file.etag) {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentLength] = String(file.body.readableBytes)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import NIOCore
 
@@ -32,7 +31,7 @@ public struct WebAssets: Sendable {
             files[relative] = File(
                 body: ByteBuffer(bytes: data),
                 contentType: Self.contentType(of: url.pathExtension),
-                etag: "\"\(SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined())\"",
+                etag: EntityTag.of(data),
                 immutable: relative.hasPrefix("/assets/"))
         }
         guard let index = files["/index.html"] else {
