@@ -40,4 +40,7 @@ public enum MarqueeError: Error, Sendable, Equatable {
     case idempotencyKeyInFlight
     /// The database does not answer (503).
     case unavailable(String)
+    /// More requests are waiting than the server admits; try again after the given number of
+    /// seconds (503). Nothing was done.
+    case overloaded(retryAfterSeconds: Int)
 }

@@ -41,7 +41,10 @@ public func buildApplication(
         clock: clock,
         events: hub,
         changes: changes,
-        cache: cache
+        cache: cache,
+        bookings: BookingCoalescer(
+            store: opened.store, limits: configuration.bookingLimits,
+            observer: .init(batch: metrics.bookingBatch(size:), refused: metrics.bookingRefused))
     )
 
     let router = Router(context: MarqueeRequestContext.self)

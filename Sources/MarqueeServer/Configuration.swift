@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MarqueeCore
+import MarqueeStore
 
 /// Every setting of a running Marquee, read once in `main` from flags and the environment.
 public struct AppConfiguration: Sendable {
@@ -62,6 +63,8 @@ public struct AppConfiguration: Sendable {
     /// How long show lists and seat maps may be served from memory without an event saying
     /// they changed; zero turns the read cache off.
     public var readCacheTTL: Duration = .seconds(2)
+    /// Coalescing and admission of booking requests.
+    public var bookingLimits = BookingLimits()
 
     public init() {}
 }

@@ -240,16 +240,87 @@ public final class PostgresStore: BookingStore {
                 \(key), \(status), \(body))
             """, logger: logger)
         for try await (outcome, detail) in rows.decode((String, [Int32]?).self) {
-            switch outcome {
-            case "booked": return request.booking(at: now)
-            case "show_not_found": throw MarqueeError.notFound("show")
-            case "out_of_range": throw SeatSet.rangeError(totalSeats: Int(detail?.first ?? 0))
-            case "conflict": throw MarqueeError.seatsTaken((detail ?? []).map(Int.init))
-            case "too_many_holds": throw MarqueeError.tooManyHolds(limit: Int(detail?.first ?? 0))
-            default: break
-            }
+            return try Self.result(of: request, at: now, outcome: outcome, detail: detail).get()
         }
         throw BookingFunctionError.unexpectedAnswer
+    }
+
+    public func bookTogether(_ batch: [(request: BookingRequest, now: Date)]) async throws
+        -> [Result<Booking, MarqueeError>]
+    {
+        guard let showId = batch.first?.request.showId else { return [] }
+        precondition(batch.allSatisfy { $0.request.showId == showId }, "bookTogether takes one show's requests")
+        guard let show = UUID(uuidString: showId) else { return batch.map { _ in .failure(.notFound("show")) } }
+        // Requests whose ids are not UUIDs are refused here, as book(_:now:) refuses them.
+        var results = [Result<Booking, MarqueeError>?](repeating: nil, count: batch.count)
+        var sent: [Int] = []
+        var items: [BatchItem] = []
+        for (index, (request, now)) in batch.enumerated() {
+            guard UUID(uuidString: request.id) != nil, UUID(uuidString: request.userId) != nil else {
+                results[index] = .failure(.notFound(UUID(uuidString: request.id) == nil ? "show" : "user"))
+                continue
+            }
+            sent.append(index)
+            items.append(BatchItem(request, now: now))
+        }
+        if !items.isEmpty {
+            let json = String(decoding: try JSONEncoder().encode(items), as: UTF8.self)
+            let rows = try await client.query(
+                """
+                SELECT result_index, result_outcome, result_seats FROM marquee_book_many(\(show), \(json)::jsonb)
+                """, logger: logger)
+            for try await (position, outcome, detail) in rows.decode((Int32, String, [Int32]?).self) {
+                guard (1...sent.count).contains(Int(position)) else { throw BookingFunctionError.unexpectedAnswer }
+                let index = sent[Int(position) - 1]
+                results[index] = try Self.result(of: batch[index].request, at: batch[index].now, outcome: outcome, detail: detail)
+            }
+        }
+        return try results.map { result in
+            guard let result else { throw BookingFunctionError.unexpectedAnswer }
+            return result
+        }
+    }
+
+    /// What one of `marquee_book`'s answers means for the request it answers.
+    private static func result(of request: BookingRequest, at now: Date, outcome: String, detail: [Int32]?) throws
+        -> Result<Booking, MarqueeError>
+    {
+        switch outcome {
+        case "booked": .success(request.booking(at: now))
+        case "show_not_found": .failure(.notFound("show"))
+        case "out_of_range": .failure(SeatSet.rangeError(totalSeats: Int(detail?.first ?? 0)))
+        case "conflict": .failure(.seatsTaken((detail ?? []).map(Int.init)))
+        case "too_many_holds": .failure(.tooManyHolds(limit: Int(detail?.first ?? 0)))
+        default: throw BookingFunctionError.unexpectedAnswer
+        }
+    }
+
+    /// One request as `marquee_book_many` reads it; nil fields are left out (SQL NULL).
+    private struct BatchItem: Encodable {
+        var id: String
+        var user_id: String
+        var user_name: String
+        var seats: [Int]
+        var now_us: Int64
+        var expires_us: Int64?
+        var max_holds: Int?
+        var idem_key: String?
+        var idem_status: Int?
+        var idem_body: String?
+
+        init(_ request: BookingRequest, now: Date) {
+            func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+            id = request.id
+            user_id = request.userId
+            user_name = request.userName
+            seats = request.seats.seats
+            now_us = micros(now)
+            expires_us = request.holdUntil.map(micros)
+            max_holds = request.maxActiveHolds
+            idem_key = request.idempotency?.key.key
+            idem_status = request.idempotency?.response.status
+            idem_body = request.idempotency?.response.body
+        }
     }
 
     public func transition(bookingId: String, from: BookingStatus, to: BookingStatus, now: Date) async throws -> Bool {

@@ -61,6 +61,12 @@ struct Settings: ParsableArguments {
     var sseHeartbeatSeconds: Int?
     @Option(help: "Milliseconds show lists and seat maps stay cached without a change event; 0 turns it off. [MARQUEE_READ_CACHE_MS, default 2000]")
     var readCacheMs: Int?
+    @Option(help: "Most booking requests of one show decided in one transaction. [MARQUEE_BOOKING_BATCH_MAX, default 64]")
+    var bookingBatchMax: Int?
+    @Option(help: "Booking requests that may wait for one show before more get 503. [MARQUEE_BOOKING_QUEUE_PER_SHOW, default 64]")
+    var bookingQueuePerShow: Int?
+    @Option(help: "Booking requests that may wait for all shows together before more get 503. [MARQUEE_BOOKING_QUEUE_MAX, default 1024]")
+    var bookingQueueMax: Int?
 
     /// The typed configuration: flags, then the environment, then defaults, all checked.
     /// Secrets (DATABASE_URL, MARQUEE_JWT_KEYS, MARQUEE_ADMIN_PASSWORD) may also come from the
@@ -144,6 +150,11 @@ struct Settings: ParsableArguments {
         if let milliseconds = try number(readCacheMs, "MARQUEE_READ_CACHE_MS", 0...60_000) {
             c.readCacheTTL = .milliseconds(milliseconds)
         }
+        c.bookingLimits.maxBatch = try number(bookingBatchMax, "MARQUEE_BOOKING_BATCH_MAX", 1...1_000) ?? c.bookingLimits.maxBatch
+        c.bookingLimits.maxWaitingPerShow =
+            try number(bookingQueuePerShow, "MARQUEE_BOOKING_QUEUE_PER_SHOW", 1...100_000) ?? c.bookingLimits.maxWaitingPerShow
+        c.bookingLimits.maxWaiting =
+            try number(bookingQueueMax, "MARQUEE_BOOKING_QUEUE_MAX", 1...1_000_000) ?? c.bookingLimits.maxWaiting
         if let email = env("MARQUEE_ADMIN_EMAIL") {
             guard let password = try secrets.value("MARQUEE_ADMIN_PASSWORD") else {
                 throw ConfigurationError("MARQUEE_ADMIN_EMAIL is set: set MARQUEE_ADMIN_PASSWORD (or _FILE) too.")

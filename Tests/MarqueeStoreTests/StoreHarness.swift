@@ -4,6 +4,7 @@ import Logging
 import MarqueeCore
 import MarqueeStore
 import PostgresNIO
+import Synchronization
 import Testing
 
 /// The engines the conformance suite runs on. PostgreSQL needs `MARQUEE_TEST_DATABASE_URL`
@@ -33,6 +34,39 @@ struct StoreFixture: Sendable {
     /// Opens a second, independent store on the same database (as after a restart) and runs
     /// `body` with it.
     var reopened: @Sendable (@Sendable (any BookingStore) async throws -> Void) async throws -> Void
+    /// Takes the lock every booking of the show needs (the show's row on PostgreSQL, the
+    /// write lock on SQLite) in a transaction of its own; answers the function that rolls it
+    /// back.
+    var lockShow: @Sendable (String) async throws -> @Sendable () async throws -> Void
+}
+
+extension StoreFixture {
+    /// Runs `body` while the show is locked, then `after` with what it returned, once the lock
+    /// is gone.
+    func whileShowIsLocked<T: Sendable, U: Sendable>(
+        _ showId: String, _ body: @Sendable () async throws -> T, after: @Sendable (T) async throws -> U
+    ) async throws -> U {
+        let unlock = try await lockShow(showId)
+        let value: T
+        do { value = try await body() } catch {
+            try await unlock()
+            throw error
+        }
+        try await unlock()
+        return try await after(value)
+    }
+}
+
+/// Signals between a test and the task holding a lock for it: the holder marks the lock
+/// taken and awaits ``released()``; the test waits for ``isLocked`` and calls ``release()``.
+private final class HeldLock: Sendable {
+    private let locked = Mutex(false)
+    private let (releases, releaser) = AsyncStream<Void>.makeStream()
+
+    func markLocked() { locked.withLock { $0 = true } }
+    var isLocked: Bool { locked.withLock { $0 } }
+    func released() async { for await _ in releases {} }
+    func release() { releaser.finish() }
 }
 
 enum StoreHarness {
@@ -80,6 +114,25 @@ enum StoreHarness {
                 let second = try SQLiteStore(path: path)
                 try await body(second)
                 try await second.close()
+            },
+            lockShow: { _ in
+                let queue = try DatabaseQueue(path: path)
+                let lock = HeldLock()
+                let release = DispatchSemaphore(value: 0)
+                // GRDB runs this on its own queue, so blocking there holds no task thread.
+                let holder = Task {
+                    try await queue.writeWithoutTransaction { db in
+                        try db.execute(sql: "BEGIN IMMEDIATE")
+                        lock.markLocked()
+                        release.wait()
+                        try db.execute(sql: "ROLLBACK")
+                    }
+                }
+                try await waitUntil { lock.isLocked }
+                return {
+                    release.signal()
+                    try await holder.value
+                }
             })
         let result = try await body(fixture)
         try await store.close()
@@ -131,6 +184,25 @@ enum StoreHarness {
                                 group.addTask { await second.run() }
                                 defer { group.cancelAll() }
                                 try await body(second)
+                            }
+                        },
+                        lockShow: { showId in
+                            let lock = HeldLock()
+                            let holder = Task {
+                                try await raw.withConnection { connection in
+                                    try await connection.query("BEGIN", logger: logger)
+                                    try await connection.query(
+                                        "SELECT 1 FROM shows WHERE id = \(UUID(uuidString: showId)!) FOR UPDATE",
+                                        logger: logger)
+                                    lock.markLocked()
+                                    await lock.released()
+                                    try await connection.query("ROLLBACK", logger: logger)
+                                }
+                            }
+                            try await waitUntil { lock.isLocked }
+                            return {
+                                lock.release()
+                                try await holder.value
                             }
                         })
                     return try await body(fixture)

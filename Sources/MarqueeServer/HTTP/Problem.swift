@@ -81,6 +81,11 @@ struct Problem: Error, Sendable, Encodable {
                 retryAfterSeconds: seconds)
         case .unavailable(let detail):
             self.init(.serviceUnavailable, "unavailable", "Service unavailable", detail: detail)
+        case .overloaded(let seconds):
+            self.init(
+                .serviceUnavailable, "overloaded", "Too busy",
+                detail: "Too many bookings are waiting right now; nothing was booked. Try again in \(seconds) seconds.",
+                retryAfterSeconds: seconds)
         case .tooManyHolds(let limit):
             self.init(
                 .tooManyRequests, "too-many-holds", "Too many holds",

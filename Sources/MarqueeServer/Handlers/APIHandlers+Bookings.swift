@@ -64,7 +64,7 @@ extension APIHandlers {
             let answer = try Self.answerEncoder.encode(BookingBody(request.booking(at: now)))
             request.idempotency = (key, StoredResponse(status: 201, body: String(decoding: answer, as: UTF8.self)))
         }
-        let booking = try await store.book(request, now: now)
+        let booking = try await bookings.book(request, now: now)
         announceChange(showId: booking.showId)
         return booking
     }

@@ -22,6 +22,8 @@ struct APIHandlers: APIProtocol {
     /// Where this instance announces its own changes.
     let changes: ChangeFeed
     let cache: ReadCache
+    /// Where booking requests go: together with others for the same show, within limits.
+    let bookings: BookingCoalescer
 
     /// After a change this instance made: its cached reads of the show go at once (so the
     /// caller's next read sees the change), and the change is announced to the outbox reader

@@ -17,6 +17,7 @@ public struct MetricsSetup: Sendable {
         // Bookings and requests are milliseconds, not seconds: buckets where they land.
         let buckets: [Duration] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000].map { .milliseconds($0) }
         factory.defaultDurationHistogramBuckets = buckets
+        factory.valueHistogramBuckets["marquee_booking_batch_size"] = [1, 2, 4, 8, 16, 32, 64, 128]
         self.factory = factory
     }
 }
@@ -33,7 +34,10 @@ struct MarqueeMetrics: Sendable {
         for outcome in BookingOutcome.allCases {
             _ = Timer(label: "marquee_booking_duration_seconds", dimensions: [("outcome", outcome.rawValue)], factory: factory)
         }
-        for label in ["marquee_seat_conflicts_total", "marquee_holds_expired_total", "marquee_login_failures_total"] {
+        for label in [
+            "marquee_seat_conflicts_total", "marquee_holds_expired_total", "marquee_login_failures_total",
+            "marquee_bookings_refused_total",
+        ] {
             Counter(label: label, factory: factory).increment(by: 0)
         }
     }
@@ -56,6 +60,16 @@ struct MarqueeMetrics: Sendable {
         if outcome == .conflict {
             Counter(label: "marquee_seat_conflicts_total", factory: factory).increment()
         }
+    }
+
+    /// How many booking requests went into one transaction.
+    func bookingBatch(size: Int) {
+        Recorder(label: "marquee_booking_batch_size", factory: factory).record(size)
+    }
+
+    /// A booking request refused by admission (503), before any work.
+    func bookingRefused() {
+        Counter(label: "marquee_bookings_refused_total", factory: factory).increment()
     }
 
     func holdsExpired(_ count: Int) {

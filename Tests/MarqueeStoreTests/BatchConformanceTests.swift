@@ -1,0 +1,303 @@
+import Foundation
+import MarqueeCore
+import MarqueeStore
+import Synchronization
+import Testing
+
+/// Several bookings of one show in one transaction (``BookingStore/bookTogether(_:)``), and
+/// the coalescer that makes such batches out of concurrent requests, on both engines.
+struct BatchConformanceTests {
+    @Test(arguments: Engine.available)
+    func aBatchDecidesEachRequestOnItsOwnSeatsInOrder(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let show = try await store.makeShow(seats: 10)
+            var users: [String: User] = [:]
+            for name in ["Ann", "Bob", "Cal", "Dee", "Eve", "Fay", "Gil"] { users[name] = try await store.makeUser(name) }
+            let now = Date()
+            _ = try await store.book([9], of: show, by: users["Dee"]!, now: now)
+            let key = IdempotencyKey(userId: users["Gil"]!.id, key: "gil-1", fingerprint: "f")
+            #expect(try await store.beginIdempotent(key, now: now, staleAfter: .seconds(60)) == .proceed)
+            let stored = StoredResponse(status: 201, body: #"{"the":"answer"}"#)
+
+            func request(_ name: String, _ seats: [Int], hold: Bool = false) throws -> BookingRequest {
+                let user = users[name]!
+                return BookingRequest(
+                    showId: show.id, userId: user.id, userName: user.name, seats: try SeatSet(seats, maximum: 100),
+                    holdUntil: hold ? now.addingTimeInterval(60) : nil, maxActiveHolds: hold ? 1 : nil)
+            }
+            var gil = try request("Gil", [6])
+            gil.idempotency = (key, stored)
+            let batch = [
+                try request("Ann", [1, 2]),
+                try request("Bob", [2, 3]),  // 2 is Ann's, from earlier in this batch
+                try request("Cal", [3, 4]),  // 3 is free: Bob's refusal took nothing
+                try request("Dee", [9]),  // taken before the batch
+                try request("Eve", [10, 11]),  // outside the show
+                try request("Fay", [5], hold: true),
+                try request("Fay", [7], hold: true),  // her second hold, over a cap of 1
+                gil,
+            ]
+            let results = try await store.bookTogether(batch.map { ($0, now) })
+
+            #expect(results.count == batch.count)
+            #expect(try results[0].get().seats == [1, 2])
+            #expect(results[1].failure == .seatsTaken([2]))
+            #expect(try results[2].get().seats == [3, 4])
+            #expect(results[3].failure == .seatsTaken([9]))
+            #expect(results[4].failure == SeatSet.rangeError(totalSeats: 10))
+            #expect(try results[5].get().status == .pending)
+            #expect(results[6].failure == .tooManyHolds(limit: 1))
+            #expect(try results[7].get().id == gil.id)
+
+            // What was stored is what was answered, and nothing else.
+            #expect(try await store.show(id: show.id, now: now)?.takenSeats == [1, 2, 3, 4, 5, 6, 9])
+            for (request, result) in zip(batch, results) {
+                let booking = try await store.booking(id: request.id)
+                switch result {
+                case .success(let answered):
+                    #expect(booking?.seats == answered.seats)
+                    #expect(booking?.status == answered.status)
+                case .failure: #expect(booking == nil)
+                }
+            }
+            #expect(try await store.beginIdempotent(key, now: now, staleAfter: .seconds(60)) == .replay(stored))
+            // One event per booking made, in the batch's order.
+            let events = try await store.events(after: 0, orAmong: [], limit: 100).filter { $0.bookingId != nil }
+            #expect(events.map(\.kind) == [.bookingConfirmed, .bookingConfirmed, .bookingConfirmed, .holdCreated, .bookingConfirmed])
+        }
+    }
+
+    @Test(arguments: Engine.available)
+    func aBatchTakesTheSeatsOfLapsedHolds(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let show = try await store.makeShow(seats: 10)
+            let (ivy, jon) = (try await store.makeUser("Ivy"), try await store.makeUser("Jon"))
+            let now = Date()
+            let hold = try await store.book([5, 6], of: show, by: ivy, holdUntil: now.addingTimeInterval(60), now: now)
+            let later = now.addingTimeInterval(61)
+            let requests = try [[5], [6, 7]].map { seats in
+                BookingRequest(showId: show.id, userId: jon.id, userName: jon.name, seats: try SeatSet(seats, maximum: 10))
+            }
+            let results = try await store.bookTogether(requests.map { ($0, later) })
+            #expect(results.allSatisfy { (try? $0.get()) != nil })
+            #expect(try await store.booking(id: hold.id)?.status == .expired)
+            #expect(try await store.show(id: show.id, now: later)?.takenSeats == [5, 6, 7])
+        }
+    }
+
+    @Test(arguments: Engine.available)
+    func aBatchForAnUnknownShowRefusesEveryRequest(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let user = try await store.makeUser("Kay")
+            let ghost = Identifier.make()
+            let requests = try (1...3).map { seat in
+                BookingRequest(showId: ghost, userId: user.id, userName: user.name, seats: try SeatSet([seat], maximum: 10))
+            }
+            let results = try await store.bookTogether(requests.map { ($0, Date()) })
+            #expect(results.map(\.failure) == Array(repeating: .notFound("show"), count: 3))
+            #expect(try await store.bookTogether([]).isEmpty)
+        }
+    }
+
+    /// A request the database itself rejects (a user that does not exist breaks a foreign key)
+    /// fails the whole transaction, and then nothing of the batch was stored.
+    @Test(arguments: Engine.available)
+    func aBatchThatFailsAsAWholeStoresNothing(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let show = try await store.makeShow(seats: 10)
+            let user = try await store.makeUser("Lee")
+            let good = BookingRequest(showId: show.id, userId: user.id, userName: user.name, seats: try SeatSet([1], maximum: 10))
+            let orphan = BookingRequest(
+                showId: show.id, userId: Identifier.make(), userName: "Nobody", seats: try SeatSet([2], maximum: 10))
+            await #expect(throws: (any Error).self) {
+                _ = try await store.bookTogether([(good, Date()), (orphan, Date())])
+            }
+            #expect(try await store.booking(id: good.id) == nil)
+            #expect(try await store.show(id: show.id, now: Date())?.takenSeats == [])
+        }
+    }
+
+    /// Batches for two shows at once, with holds by the same users in opposite orders: the
+    /// user locks are taken in one order, so neither waits for the other forever.
+    @Test(arguments: Engine.available)
+    func batchesOfDifferentShowsWithTheSameUsersDoNotDeadlock(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let shows = [try await store.makeShow(seats: 400), try await store.makeShow(seats: 400)]
+            var users: [User] = []
+            for index in 0..<6 { users.append(try await store.makeUser("H\(index)")) }
+            let now = Date()
+            let outcomes = try await withThrowingTaskGroup(of: [Result<Booking, MarqueeError>].self) { group in
+                for round in 0..<20 {
+                    for (which, show) in shows.enumerated() {
+                        let order = which == 0 ? users : users.reversed()
+                        let batch = try order.enumerated().map { index, user in
+                            BookingRequest(
+                                showId: show.id, userId: user.id, userName: user.name,
+                                seats: try SeatSet([round * 6 + index + 1], maximum: 10),
+                                holdUntil: now.addingTimeInterval(600), maxActiveHolds: 1_000)
+                        }
+                        group.addTask { try await store.bookTogether(batch.map { ($0, now) }) }
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(outcomes.count == 240)
+            #expect(outcomes.allSatisfy { (try? $0.get()) != nil })
+        }
+    }
+
+    // MARK: The coalescer
+
+    /// 300 requests at once for overlapping seats of one show, through the coalescer: they
+    /// are decided in fewer transactions than requests, and no seat is sold twice.
+    @Test(arguments: Engine.available)
+    func coalescedBookingsNeverSellASeatTwice(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let show = try await store.makeShow(seats: 120)
+            var users: [User] = []
+            for index in 0..<20 { users.append(try await store.makeUser("C\(index)")) }
+            let batches = Mutex<[Int]>([])
+            var limits = BookingLimits()
+            limits.maxWaitingPerShow = 1_000
+            let coalescer = BookingCoalescer(
+                store: store, limits: limits, observer: .init(batch: { size in batches.withLock { $0.append(size) } }))
+            var generator = SeededGenerator(seed: 7)
+            let attempts: [BookingRequest] = try (0..<300).map { index in
+                let count = Int.random(in: 1...4, using: &generator)
+                let seats = Set((0..<count).map { _ in Int.random(in: 1...120, using: &generator) })
+                let user = users[index % users.count]
+                return BookingRequest(
+                    showId: show.id, userId: user.id, userName: user.name, seats: try SeatSet(Array(seats), maximum: 10),
+                    holdUntil: index % 3 == 0 ? Date().addingTimeInterval(600) : nil,
+                    maxActiveHolds: index % 3 == 0 ? 5 : nil)
+            }
+            let outcomes = try await withThrowingTaskGroup(of: (BookingRequest, Result<Booking, MarqueeError>).self) { group in
+                for request in attempts {
+                    group.addTask {
+                        do {
+                            return (request, .success(try await coalescer.book(request, now: Date())))
+                        } catch let error as MarqueeError {
+                            return (request, .failure(error))
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+
+            let sizes = batches.withLock { $0 }
+            #expect(sizes.reduce(0, +) == 300, "every request went through exactly one transaction")
+            #expect(sizes.count < 300 && sizes.contains { $0 > 1 }, "concurrent requests must be coalesced: \(sizes)")
+
+            let booked = outcomes.compactMap { _, result in try? result.get() }
+            #expect(!booked.isEmpty)
+            var stored: [Booking] = []
+            for user in users { stored += try await store.bookings(userId: user.id) }
+            let seats = stored.filter { $0.isActive(at: Date()) }.flatMap(\.seats)
+            #expect(seats.count == Set(seats).count, "a seat was sold twice")
+            #expect(Set(stored.map(\.id)) == Set(booked.map(\.id)))
+            let taken = try #require(try await store.show(id: show.id, now: Date())).takenSeats
+            #expect(taken == seats.sorted())
+            for (request, result) in outcomes {
+                switch result {
+                case .success(let booking): #expect(booking.seats == request.seats.seats)
+                case .failure(.seatsTaken(let conflicting)):
+                    #expect(!conflicting.isEmpty && Set(conflicting).isSubset(of: Set(request.seats.seats)))
+                    #expect(Set(conflicting).isSubset(of: Set(taken)))
+                case .failure(.tooManyHolds): #expect(request.holdUntil != nil)
+                case .failure(let other): Issue.record("unexpected refusal \(other)")
+                }
+            }
+        }
+    }
+
+    /// While a show's transaction is held up, its line fills to the limit and the next request
+    /// is refused at once, with nothing done; when the show is free again, everyone in line
+    /// is served.
+    @Test(arguments: Engine.available)
+    func aFullLineRefusesAtOnceAndTheLineIsServedLater(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let show = try await store.makeShow(seats: 50)
+            let user = try await store.makeUser("Max")
+            var limits = BookingLimits()
+            limits.maxWaitingPerShow = 3
+            let coalescer = BookingCoalescer(store: store, limits: limits)
+            let requests = try (1...5).map { seat in
+                BookingRequest(showId: show.id, userId: user.id, userName: user.name, seats: try SeatSet([seat], maximum: 10))
+            }
+
+            try await fixture.whileShowIsLocked(show.id) {
+                // The first request starts a transaction that waits for the lock; three wait behind it.
+                let first = Task { try await coalescer.book(requests[0], now: Date()) }
+                try await waitUntil { await coalescer.isRunningAlone() }
+                let queued = requests[1...3].map { request in Task { try await coalescer.book(request, now: Date()) } }
+                try await waitUntil { await coalescer.waitingCount == 3 }
+                let started = ContinuousClock.now
+                await #expect(throws: MarqueeError.overloaded(retryAfterSeconds: 1)) {
+                    try await coalescer.book(requests[4], now: Date())
+                }
+                #expect(started.duration(to: .now) < .milliseconds(500), "a refusal must not wait")
+                return [first] + queued
+            } after: { tasks in
+                for task in tasks { _ = try await task.value }
+            }
+            #expect(try await store.show(id: show.id, now: Date())?.takenSeats == [1, 2, 3, 4])
+        }
+    }
+
+    /// When a batch fails as a whole, each of its requests is decided again alone, so the
+    /// request that broke it fails and the others are booked.
+    @Test(arguments: Engine.available)
+    func oneBadRequestDoesNotFailTheOthersInItsBatch(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let show = try await store.makeShow(seats: 50)
+            let user = try await store.makeUser("Ned")
+            let coalescer = BookingCoalescer(store: store)
+            let requests = try (1...4).map { seat in
+                BookingRequest(
+                    showId: show.id, userId: seat == 3 ? Identifier.make() : user.id, userName: user.name,
+                    seats: try SeatSet([seat], maximum: 10))
+            }
+            let results = try await fixture.whileShowIsLocked(show.id) {
+                let first = Task { try await coalescer.book(requests[0], now: Date()) }
+                try await waitUntil { await coalescer.isRunningAlone() }
+                let rest = requests.dropFirst().map { request in Task { try await coalescer.book(request, now: Date()) } }
+                try await waitUntil { await coalescer.waitingCount == 3 }
+                return [first] + rest
+            } after: { tasks in
+                var results: [Bool] = []
+                for task in tasks { results.append((try? await task.value) != nil) }
+                return results
+            }
+            #expect(results == [true, true, false, true])
+            #expect(try await store.show(id: show.id, now: Date())?.takenSeats == [1, 2, 4])
+        }
+    }
+}
+
+extension BookingCoalescer {
+    /// One transaction running, nobody waiting.
+    func isRunningAlone() -> Bool { busyShowCount == 1 && waitingCount == 0 }
+}
+
+extension Result where Failure == MarqueeError {
+    var failure: MarqueeError? {
+        if case .failure(let error) = self { error } else { nil }
+    }
+}
+
+/// Polls `condition` every 5 ms for up to 5 s.
+func waitUntil(_ condition: @Sendable () async -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while !(await condition()) {
+        guard ContinuousClock.now < deadline else { throw HarnessError("condition not met within 5 s") }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}
