@@ -17,6 +17,7 @@ import random
 import re
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -617,6 +618,50 @@ def drain_on_sigterm(engine, server):
         expect(took < 10, f"took {took:.1f}s to exit")
 
 
+def overload(binary, workdir, env):
+    """Bounded admission: while the database is held up, a show's line fills to its limit and
+    further bookings get 503 with Retry-After at once; /health/live stays fast; the requests
+    in line are booked once the database is free."""
+    @check("sqlite", "a full booking line answers 503 with Retry-After at once")
+    def full_line():
+        path = os.path.join(workdir, "overload.sqlite")
+        server = Server(binary, dict(env, MARQUEE_DATABASE_PATH=path, MARQUEE_BOOKING_QUEUE_PER_SHOW="2"), workdir)
+        try:
+            show = create_show(server, 20)
+            token, _ = signup(server, "Rush")
+            blocker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            blocker.execute("BEGIN IMMEDIATE")  # the write lock every booking needs
+            try:
+                def attempt(seat):
+                    started = time.time()
+                    answer = server.call("POST", "/api/bookings", {"showId": show, "seats": [seat]}, token=token)
+                    return answer, time.time() - started
+                with ThreadPoolExecutor(max_workers=8) as pool:
+                    first = pool.submit(attempt, 1)  # its transaction waits for the lock
+                    time.sleep(0.3)
+                    queued = [pool.submit(attempt, seat) for seat in (2, 3)]  # the line is now full
+                    time.sleep(0.3)
+                    refused = [attempt(seat) for seat in (4, 5, 6)]
+                    started = time.time()
+                    live = server.call("GET", "/health/live")[0]
+                    live_took = time.time() - started
+                    blocker.execute("ROLLBACK")
+                    admitted = [first.result(timeout=15)] + [f.result(timeout=15) for f in queued]
+            finally:
+                blocker.close()
+            for (status, headers, body), took in refused:
+                expect(status == 503, f"a booking past the line's limit got {status}")
+                expect(headers.get("Retry-After") == "1", f"Retry-After {headers.get('Retry-After')}")
+                expect(body.get("type", "").endswith("/overloaded"), f"problem type {body.get('type')}")
+                expect(took < 0.5, f"the refusal took {took:.2f}s")
+            expect(live == 200 and live_took < 0.5, f"/health/live answered {live} in {live_took:.2f}s")
+            expect([a[0][0] for a in admitted] == [201, 201, 201], f"the line got {[a[0][0] for a in admitted]}")
+            _, _, detail = server.call("GET", f"/api/shows/{show}")
+            expect(detail["takenSeats"] == [1, 2, 3], f"taken {detail['takenSeats']}")
+        finally:
+            server.stop()
+
+
 def tls_in_process(binary, workdir, env):
     """With a certificate and key configured, the server speaks HTTPS itself."""
     @check("tls", "with MARQUEE_TLS_CERTIFICATE and _KEY it serves verified HTTPS only")
@@ -685,6 +730,7 @@ def main():
         drain_on_sigterm(engine, server)
         if engine == "postgres":
             two_instances(binary, workdir, env, env["DATABASE_URL"])
+    overload(binary, workdir, engines[0][1])
     tls_in_process(binary, workdir, engines[0][1])
     unreachable_database(binary, workdir, base_env)
     failed = sum(1 for _, _, error in results if error)
