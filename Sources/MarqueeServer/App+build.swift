@@ -42,6 +42,7 @@ public func buildApplication(
         events: hub,
         changes: changes,
         cache: cache,
+        accounts: AccountCache(),
         bookings: BookingCoalescer(
             store: opened.store, limits: configuration.bookingLimits,
             observer: .init(batch: metrics.bookingBatch(size:), refused: metrics.bookingRefused))

@@ -22,6 +22,8 @@ struct APIHandlers: APIProtocol {
     /// Where this instance announces its own changes.
     let changes: ChangeFeed
     let cache: ReadCache
+    /// Accounts read recently for tokens.
+    let accounts: AccountCache
     /// Where booking requests go: together with others for the same show, within limits.
     let bookings: BookingCoalescer
 
@@ -39,7 +41,7 @@ struct APIHandlers: APIProtocol {
             throw MarqueeError.unauthenticated("Sign in and send Authorization: Bearer <token>.")
         }
         let id = try await tokens.verify(token)
-        guard let user = try await store.user(id: id) else {
+        guard let user = try await accounts.user(id: id, read: { try await store.user(id: id) }) else {
             throw MarqueeError.unauthenticated("The token's account no longer exists.")
         }
         RequestScope.current.user.withLockedValue { $0 = user.id }
