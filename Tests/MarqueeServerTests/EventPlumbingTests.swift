@@ -91,6 +91,81 @@ import Testing
         #expect(cache.entry("/api/shows/s1") == nil)
     }
 
+    @Test func aChangeToAnotherShowDoesNotStopAMapBeingKeptButStopsLists() {
+        let cache = ReadCache(timeToLive: .seconds(60))
+        let readAt = cache.generation
+        cache.invalidate(showIds: ["s2"])  // a booking of another show, while s1 was read
+        for (key, show) in [("/api/shows/s1", "s1"), ("/api/shows", nil)] {
+            cache.store(
+                ReadCache.Entry(body: .init(string: "x"), contentType: nil, etag: "\"e\"", showId: show, stored: .now),
+                under: key, readAt: readAt)
+        }
+        #expect(cache.entry("/api/shows/s1") != nil)
+        #expect(cache.entry("/api/shows") == nil, "every change counts for lists")
+    }
+
+    @Test func readersArrivingDuringARefillShareItsAnswer() async throws {
+        let cache = ReadCache(timeToLive: .seconds(60))
+        guard case .lead(let flight) = await cache.lookup("/api/shows/s1", showId: "s1") else {
+            Issue.record("the first reader must lead the read")
+            return
+        }
+        let followers = (0..<3).map { _ in Task { await cache.lookup("/api/shows/s1", showId: "s1") } }
+        try await waitFor { cache.waitingReaders == 3 }
+        let entry = ReadCache.Entry(body: .init(string: "map"), contentType: nil, etag: "\"m\"", showId: "s1", stored: .now)
+        cache.finish(flight, with: entry)
+        for follower in followers {
+            guard case .found(let shared) = await follower.value else {
+                Issue.record("a follower did not get the shared answer")
+                continue
+            }
+            #expect(shared.etag == "\"m\"")
+        }
+        #expect(cache.entry("/api/shows/s1")?.etag == "\"m\"")
+    }
+
+    @Test func aReaderArrivingAfterAChangeStartsItsOwnRead() async throws {
+        let cache = ReadCache(timeToLive: .seconds(60))
+        guard case .lead(let old) = await cache.lookup("/api/shows/s1", showId: "s1") else {
+            Issue.record("the first reader must lead the read")
+            return
+        }
+        let early = Task { await cache.lookup("/api/shows/s1", showId: "s1") }
+        try await waitFor { cache.waitingReaders == 1 }
+        cache.invalidate(showIds: ["s1"])  // a booking answered before the next reader asked
+        guard case .lead(let fresh) = await cache.lookup("/api/shows/s1", showId: "s1") else {
+            Issue.record("a reader after the change must not wait for the older read")
+            return
+        }
+        func entry(_ etag: String) -> ReadCache.Entry {
+            ReadCache.Entry(body: .init(string: etag), contentType: nil, etag: etag, showId: "s1", stored: .now)
+        }
+        cache.finish(old, with: entry("old"))
+        guard case .found(let shared) = await early.value else {
+            Issue.record("the reader that came before the change waits for the read it joined")
+            return
+        }
+        #expect(shared.etag == "old")
+        #expect(cache.entry("/api/shows/s1") == nil, "the older read is not kept after the change")
+        cache.finish(fresh, with: entry("new"))
+        #expect(cache.entry("/api/shows/s1")?.etag == "new")
+    }
+
+    @Test func whenTheSharedReadIsNotKeptItsReadersReadThemselves() async throws {
+        let cache = ReadCache(timeToLive: .seconds(60))
+        guard case .lead(let flight) = await cache.lookup("/api/shows/s9", showId: "s9") else {
+            Issue.record("the first reader must lead the read")
+            return
+        }
+        let follower = Task { await cache.lookup("/api/shows/s9", showId: "s9") }
+        try await waitFor { cache.waitingReaders == 1 }
+        cache.finish(flight, with: nil)  // a 404, or the read failed
+        guard case .miss = await follower.value else {
+            Issue.record("the follower must be told to read itself")
+            return
+        }
+    }
+
     @Test func entriesExpireAfterTheirTimeToLive() {
         let cache = ReadCache(timeToLive: .seconds(2))
         let stored = ContinuousClock.now
@@ -122,5 +197,14 @@ import Testing
             #expect(hub.subscriberCount == 1)
         }
         #expect(hub.subscriberCount == 0, "dropping the stream's reader forgets the subscription")
+    }
+}
+
+/// Polls `condition` every 2 ms for up to 5 s.
+func waitFor(_ condition: @Sendable () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw CancellationError() }
+        try await Task.sleep(for: .milliseconds(2))
     }
 }

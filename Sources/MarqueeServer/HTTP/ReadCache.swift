@@ -22,6 +22,39 @@ final class ReadCache: Sendable {
         var entries: [String: Entry] = [:]
         /// Bumped by every invalidation, so an answer read before a change is not stored after it.
         var generation: UInt64 = 0
+        /// The generation each show's last invalidation made (a list is touched by every one);
+        /// shows not named changed at `changedFloor` at the latest.
+        var changed: [String: UInt64] = [:]
+        var changedFloor: UInt64 = 0
+        /// The read in flight for each key, which readers arriving while it is valid wait for.
+        var flights: [String: Flight] = [:]
+        var waiters: [UInt64: [CheckedContinuation<Lookup, Never>]] = [:]
+        var nextFlight: UInt64 = 0
+
+        /// Whether nothing that `showId`'s answer depends on changed since `generation`.
+        func unchanged(_ showId: String?, since generation: UInt64) -> Bool {
+            guard let showId else { return self.generation == generation }
+            return (changed[showId] ?? changedFloor) <= generation
+        }
+    }
+
+    /// One read that fills a key; readers that arrive while it runs share its answer.
+    struct Flight: Sendable {
+        let id: UInt64
+        let key: String
+        let showId: String?
+        /// The generation when the read began.
+        let readAt: UInt64
+    }
+
+    /// What a reader should do.
+    enum Lookup: Sendable {
+        /// Answer with this.
+        case found(Entry)
+        /// Read, then report with ``finish(_:with:)``; readers arriving meanwhile wait for it.
+        case lead(Flight)
+        /// Read without the cache (the shared read failed or is not kept).
+        case miss
     }
 
     private let state = NIOLockedValueBox(State())
@@ -35,30 +68,75 @@ final class ReadCache: Sendable {
 
     /// The entry under `key`, if there is a fresh one.
     func entry(_ key: String, now: ContinuousClock.Instant = .now) -> Entry? {
-        state.withLockedValue { state in
-            guard let entry = state.entries[key], now - entry.stored < timeToLive else { return nil }
-            return entry
+        state.withLockedValue { state in fresh(key, in: state, now: now) }
+    }
+
+    private func fresh(_ key: String, in state: State, now: ContinuousClock.Instant) -> Entry? {
+        guard let entry = state.entries[key], now - entry.stored < timeToLive else { return nil }
+        return entry
+    }
+
+    /// A fresh entry; or else the answer of the read in flight for `key`, if it began after
+    /// the last change it depends on (so a reader never gets an answer older than a change it
+    /// has seen); or else the lead of a new read. A rush of readers after a change costs one
+    /// read, not one each.
+    func lookup(_ key: String, showId: String?, now: ContinuousClock.Instant = .now) async -> Lookup {
+        guard timeToLive > .zero else { return .miss }
+        return await withCheckedContinuation { continuation in
+            state.withLockedValue { state in
+                if let entry = fresh(key, in: state, now: now) {
+                    continuation.resume(returning: .found(entry))
+                } else if let flight = state.flights[key], state.unchanged(showId, since: flight.readAt) {
+                    state.waiters[flight.id, default: []].append(continuation)
+                } else {
+                    state.nextFlight += 1
+                    let flight = Flight(id: state.nextFlight, key: key, showId: showId, readAt: state.generation)
+                    state.flights[key] = flight
+                    continuation.resume(returning: .lead(flight))
+                }
+            }
         }
     }
+
+    /// Ends a read that ``lookup(_:showId:now:)`` gave the lead of: its entry (nil when the
+    /// answer is not to be kept) goes to the readers that waited for it, and is stored unless
+    /// something it depends on changed meanwhile.
+    func finish(_ flight: Flight, with entry: Entry?) {
+        state.withLockedValue { state in
+            if state.flights[flight.key]?.id == flight.id { state.flights[flight.key] = nil }
+            let waiting = state.waiters.removeValue(forKey: flight.id) ?? []
+            if let entry { store(entry, under: flight.key, readAt: flight.readAt, in: &state) }
+            for waiter in waiting { waiter.resume(returning: entry.map(Lookup.found) ?? .miss) }
+        }
+    }
+
+    /// Readers waiting for a read in flight.
+    var waitingReaders: Int { state.withLockedValue { $0.waiters.values.reduce(0) { $0 + $1.count } } }
 
     /// Where invalidation stood when a read began; pass it to ``store(_:under:readAt:)``.
     var generation: UInt64 { state.withLockedValue { $0.generation } }
 
-    /// Keeps an answer, unless something was invalidated since it was read.
+    /// Keeps an answer, unless something it depends on was invalidated since it was read.
     func store(_ entry: Entry, under key: String, readAt generation: UInt64) {
-        guard timeToLive > .zero else { return }
-        state.withLockedValue { state in
-            guard state.generation == generation else { return }
-            // Lists with arbitrary `from` values could grow without end: start afresh instead.
-            if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = entry
-        }
+        state.withLockedValue { state in store(entry, under: key, readAt: generation, in: &state) }
+    }
+
+    private func store(_ entry: Entry, under key: String, readAt generation: UInt64, in state: inout State) {
+        guard timeToLive > .zero, state.unchanged(entry.showId, since: generation) else { return }
+        // Lists with arbitrary `from` values could grow without end: start afresh instead.
+        if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+        state.entries[key] = entry
     }
 
     /// Forgets these shows' seat maps and every list (their counts of free seats changed).
     func invalidate(showIds: Set<String>) {
         state.withLockedValue { state in
             state.generation &+= 1
+            for showId in showIds { state.changed[showId] = state.generation }
+            if state.changed.count > capacity * 10 {  // forget the names, keep them all "changed now"
+                state.changed = [:]
+                state.changedFloor = state.generation
+            }
             state.entries = state.entries.filter { _, entry in entry.showId.map { !showIds.contains($0) } ?? false }
         }
     }

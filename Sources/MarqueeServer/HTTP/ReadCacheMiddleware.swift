@@ -22,21 +22,43 @@ struct ReadCacheMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let key = request.uri.description
-        if let entry = cache.entry(key) {
+        switch await cache.lookup(key, showId: target.showId) {
+        case .found(let entry):
             // The router does not run for a cached answer: label it as the route it stands for.
             context.coreContext.endpointPath.value = target == .list ? Self.listRoute : Self.showRoute
             return answer(entry, to: request)
+        case .lead(let flight):
+            let entry: ReadCache.Entry?
+            let response: Response
+            do {
+                (response, entry) = try await read(request, context: context, target: target, next: next)
+            } catch {
+                cache.finish(flight, with: nil)
+                throw error
+            }
+            cache.finish(flight, with: entry)
+            return entry.map { answer($0, to: request) } ?? response
+        case .miss:
+            let generation = cache.generation
+            let (response, entry) = try await read(request, context: context, target: target, next: next)
+            guard let entry else { return response }
+            cache.store(entry, under: key, readAt: generation)
+            return answer(entry, to: request)
         }
-        let generation = cache.generation
+    }
+
+    /// Reads through the router; a 200 comes back as an entry to keep as well.
+    private func read(
+        _ request: Request, context: Context, target: Target, next: (Request, Context) async throws -> Response
+    ) async throws -> (Response, ReadCache.Entry?) {
         let response = try await next(request, context)
-        guard response.status == .ok else { return response }
+        guard response.status == .ok else { return (response, nil) }
         let collector = BodyCollector()
         try await response.body.write(collector)
         let entry = ReadCache.Entry(
-            body: collector.buffer, contentType: response.headers[.contentType], etag: EntityTag.of(collector.buffer.readableBytesView),
-            showId: target.showId, stored: .now)
-        cache.store(entry, under: key, readAt: generation)
-        return answer(entry, to: request)
+            body: collector.buffer, contentType: response.headers[.contentType],
+            etag: EntityTag.of(collector.buffer.readableBytesView), showId: target.showId, stored: .now)
+        return (response, entry)
     }
 
     private func answer(_ entry: ReadCache.Entry, to request: Request) -> Response {
