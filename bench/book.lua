@@ -16,7 +16,7 @@ function init(args)
   for line in file:lines() do tokens[#tokens + 1] = line end
   file:close()
   math.randomseed(os.time() + tonumber(tostring(shows):match("0x(%x+)") or "0", 16) % 100000)
-  created, conflicts, other = 0, 0, 0
+  created, conflicts, refused, other = 0, 0, 0, 0
 end
 
 function request()
@@ -52,6 +52,7 @@ function response(status, headers, body)
   elseif status == 409 then
     conflicts = conflicts + 1
     if learn then remember(string.match(body, '"conflictingSeats":%[([%d,]*)%]')) end
+  elseif status == 503 or status == 429 then refused = refused + 1
   else other = other + 1 end
 end
 
@@ -59,13 +60,14 @@ local threads = {}
 function setup(thread) threads[#threads + 1] = thread end
 
 function done(summary, latency, requests)
-  local c, k, o = 0, 0, 0
+  local c, k, r, o = 0, 0, 0, 0
   for _, thread in ipairs(threads) do
-    c = c + thread:get("created"); k = k + thread:get("conflicts"); o = o + thread:get("other")
+    c = c + thread:get("created"); k = k + thread:get("conflicts"); r = r + thread:get("refused")
+    o = o + thread:get("other")
   end
   local e = summary.errors
   io.write(string.format(
-    'BENCH {"requests":%d,"seconds":%.3f,"created":%d,"conflicts":%d,"other":%d,"socket_errors":%d,"p50_ms":%.3f,"p99_ms":%.3f}\n',
-    summary.requests, summary.duration / 1e6, c, k, o, e.connect + e.read + e.write + e.timeout,
+    'BENCH {"requests":%d,"seconds":%.3f,"created":%d,"conflicts":%d,"refused":%d,"other":%d,"socket_errors":%d,"p50_ms":%.3f,"p99_ms":%.3f}\n',
+    summary.requests, summary.duration / 1e6, c, k, r, o, e.connect + e.read + e.write + e.timeout,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
