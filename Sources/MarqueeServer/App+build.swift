@@ -73,7 +73,8 @@ public func buildApplication(
     var services = opened.services + [sweeper, relay, webhooks]
     if let postgres = opened.store as? PostgresStore, let url = configuration.databaseURL {
         let listener = PostgresChangeListener(
-            configuration: try PostgresURL.connectionConfiguration(url), logger: logger, onChange: { relay.poke() })
+            configuration: try PostgresURL.connectionConfiguration(url), logger: logger, ignoring: postgres.instanceID,
+            onChange: { relay.poke() })
         services.append(
             PostgresChangeService(store: postgres, listener: listener, changes: changes, logger: logger, started: started))
     }

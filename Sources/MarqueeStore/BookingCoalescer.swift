@@ -1,17 +1,20 @@
 import Foundation
 import MarqueeCore
 
-/// Books concurrent requests for one show together, and admits only so many at once.
+/// Books concurrent requests together, and admits only so many at once.
 ///
-/// Bookings of one show take turns on the show's lock, and each pays for its own commit, so a
-/// hot show's rate is bounded by commits rather than by work. Here a show has a line: while
-/// one transaction for the show runs, the show's next requests wait, and when it ends,
+/// Every booking pays for a commit, and bookings of one show also take turns on the show's
+/// lock, so under load the rate is bounded by commits rather than by work. Here requests go
+/// into lanes: each show belongs to one of `lanes` lanes (by its id), and a lane runs one
+/// transaction at a time. While it runs, the lane's next requests wait, and when it ends,
 /// everything waiting (up to `maxBatch`) goes into the next transaction together, through
-/// ``BookingStore/bookTogether(_:)``. Each request is still decided on its own seats alone. A
-/// request that finds its show idle goes at once, so there is no added wait without a queue.
+/// ``BookingStore/bookTogether(_:)``, whichever shows the requests are for. Each request is
+/// still decided on its own seats alone. A request that finds its lane idle goes at once, so
+/// there is no added wait without a queue. A hot show's requests share one lane's
+/// transactions; requests spread over many shows share commits too, in a few lanes.
 ///
-/// Admission is bounded. A show's line holds at most `maxWaitingPerShow` requests and all
-/// lines together at most `maxWaiting`; past that, a request is refused at once with
+/// Admission is bounded. At most `maxWaitingPerShow` requests of one show wait, and at most
+/// `maxWaiting` in all; past that, a request is refused at once with
 /// ``MarqueeError/overloaded(retryAfterSeconds:)`` (503 with `Retry-After`) instead of
 /// waiting without end.
 public actor BookingCoalescer {
@@ -37,9 +40,10 @@ public actor BookingCoalescer {
     private let store: any BookingStore
     private let limits: BookingLimits
     private let observer: Observer
-    /// The waiting requests of each show that has a transaction running; a show with no
+    /// The waiting requests of each lane that has a transaction running; a lane with no
     /// entry is idle.
-    private var lines: [String: [Waiter]] = [:]
+    private var lanes: [Int: [Waiter]] = [:]
+    private var waitingByShow: [String: Int] = [:]
     private var waiting = 0
 
     public init(store: any BookingStore, limits: BookingLimits = BookingLimits(), observer: Observer = Observer()) {
@@ -48,49 +52,55 @@ public actor BookingCoalescer {
         self.observer = observer
     }
 
-    /// Requests waiting for a transaction, across all shows.
+    /// Requests waiting for a transaction, across all lanes.
     public var waitingCount: Int { waiting }
-    /// Shows with a transaction running.
-    public var busyShowCount: Int { lines.count }
+    /// Lanes with a transaction running.
+    public var busyLaneCount: Int { lanes.count }
 
-    /// Books the request, alone or together with others for its show, and answers as
+    /// Books the request, alone or together with others in its lane, and answers as
     /// ``BookingStore/book(_:now:)`` would.
     public func book(_ request: BookingRequest, now: Date) async throws -> Booking {
         let showId = request.showId
-        guard waiting < limits.maxWaiting, (lines[showId]?.count ?? 0) < limits.maxWaitingPerShow else {
+        guard waiting < limits.maxWaiting, waitingByShow[showId, default: 0] < limits.maxWaitingPerShow else {
             observer.refused()
             throw MarqueeError.overloaded(retryAfterSeconds: 1)
         }
+        let lane = Int(UInt(bitPattern: showId.hashValue) % UInt(limits.lanes))
         return try await withCheckedThrowingContinuation { continuation in
             let waiter = Waiter(request: request, now: now, continuation: continuation)
             waiting += 1
-            if lines[showId] == nil {
-                lines[showId] = [waiter]
-                Task { await self.serve(showId) }
+            waitingByShow[showId, default: 0] += 1
+            if lanes[lane] == nil {
+                lanes[lane] = [waiter]
+                Task { await self.serve(lane) }
             } else {
-                lines[showId]?.append(waiter)
+                lanes[lane]?.append(waiter)
             }
         }
     }
 
-    /// Runs the show's waiting requests, a batch at a time, until none are left.
-    private func serve(_ showId: String) async {
-        while let batch = nextBatch(showId) {
+    /// Runs the lane's waiting requests, a batch at a time, until none are left.
+    private func serve(_ lane: Int) async {
+        while let batch = nextBatch(lane) {
             observer.batch(batch.count)
             await run(batch)
         }
     }
 
-    /// Takes up to `maxBatch` waiting requests off the show's line; nil (and the show idle)
-    /// when there are none.
-    private func nextBatch(_ showId: String) -> [Waiter]? {
-        guard let line = lines[showId], !line.isEmpty else {
-            lines[showId] = nil
+    /// Takes up to `maxBatch` waiting requests off the lane; nil (and the lane idle) when
+    /// there are none.
+    private func nextBatch(_ lane: Int) -> [Waiter]? {
+        guard let line = lanes[lane], !line.isEmpty else {
+            lanes[lane] = nil
             return nil
         }
         let batch = Array(line.prefix(limits.maxBatch))
-        lines[showId] = Array(line.dropFirst(batch.count))
+        lanes[lane] = Array(line.dropFirst(batch.count))
         waiting -= batch.count
+        for waiter in batch {
+            let showId = waiter.request.showId
+            waitingByShow[showId] = waitingByShow[showId].flatMap { $0 > 1 ? $0 - 1 : nil }
+        }
         return batch
     }
 
@@ -117,11 +127,13 @@ public actor BookingCoalescer {
     }
 }
 
-/// How many booking requests go into one transaction, and how many may wait.
+/// How booking requests are grouped into transactions, and how many may wait.
 public struct BookingLimits: Sendable, Equatable {
+    /// Transactions that may run at once, each for the requests of its own shows.
+    public var lanes = 4
     /// Most requests in one transaction.
     public var maxBatch = 64
-    /// Most requests waiting for one show, besides those in its running transaction.
+    /// Most requests waiting for one show.
     public var maxWaitingPerShow = 64
     /// Most requests waiting for all shows together.
     public var maxWaiting = 1_024

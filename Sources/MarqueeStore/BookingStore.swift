@@ -30,11 +30,11 @@ public protocol BookingStore: Sendable {
     /// unknown show, ``MarqueeError/validation(_:)`` for seats outside the show and
     /// ``MarqueeError/seatsTaken(_:)`` naming the seats that are taken.
     func book(_ request: BookingRequest, now: Date) async throws -> Booking
-    /// Books several requests for one show in one transaction (one commit). Each is decided
-    /// on its own seats exactly as ``book(_:now:)`` would decide it alone, in the order given:
-    /// a refused request changes nothing, and a later request sees an earlier one's seats as
-    /// taken. All requests name the same show. Answers one result per request, in order;
-    /// throws only when the transaction as a whole failed, and then none of them took effect.
+    /// Books several requests, for one show or several, in one transaction (one commit). Each
+    /// is decided on its own seats exactly as ``book(_:now:)`` would decide it alone, in the
+    /// order given: a refused request changes nothing, and a later request sees an earlier
+    /// one's seats as taken. Answers one result per request, in order; throws only when the
+    /// transaction as a whole failed, and then none of them took effect.
     func bookTogether(_ batch: [(request: BookingRequest, now: Date)]) async throws -> [Result<Booking, MarqueeError>]
     /// A user's bookings, newest first.
     func bookings(userId: String) async throws -> [Booking]

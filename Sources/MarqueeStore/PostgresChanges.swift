@@ -13,23 +13,33 @@ public enum PostgresChanges {
 extension PostgresStore {
     /// Wakes the other instances' listeners. Sent after the commit, outside the change's
     /// transaction, so no booking waits on the notification queue's lock.
+    ///
+    /// The payload is this store's ``instanceID``, so the listener of the instance that sent it
+    /// can pass it over: that instance already read its own change.
     public func notifyChanges() async throws {
-        try await client.query("SELECT pg_notify(\(PostgresChanges.channel), '')", logger: logger)
+        _ = try await client.execute(
+            PostgresStatements.Notify(channel: PostgresChanges.channel, sender: instanceID), logger: logger)
     }
 }
 
 /// Listens for ``PostgresChanges/channel`` through a dedicated connection, and reconnects
 /// after a failure (the server restarted, the connection was killed) with a growing pause.
-/// `onChange` runs for every notification, and once after each (re)connect so the reader
-/// catches up on what happened while nobody was listening.
+/// `onChange` runs for every notification but those sent by `ignoredSender` (this instance's
+/// own, which it has read already), and once after each (re)connect so the reader catches up
+/// on what happened while nobody was listening.
 public struct PostgresChangeListener: Sendable {
     let configuration: PostgresConnection.Configuration
     let logger: Logger
+    let ignoredSender: String?
     let onChange: @Sendable () -> Void
 
-    public init(configuration: PostgresConnection.Configuration, logger: Logger, onChange: @escaping @Sendable () -> Void) {
+    public init(
+        configuration: PostgresConnection.Configuration, logger: Logger, ignoring ignoredSender: String? = nil,
+        onChange: @escaping @Sendable () -> Void
+    ) {
         self.configuration = configuration
         self.logger = logger
+        self.ignoredSender = ignoredSender
         self.onChange = onChange
     }
 
@@ -47,7 +57,9 @@ public struct PostgresChangeListener: Sendable {
                     logger.info("Listening for changes from other instances", metadata: ["channel": "\(PostgresChanges.channel)"])
                     pause = .milliseconds(100)
                     onChange()
-                    for try await _ in notifications { onChange() }
+                    for try await notification in notifications where notification.payload != ignoredSender {
+                        onChange()
+                    }
                 }
                 if Task.isCancelled { return }
                 logger.warning("The change listener's connection ended; reconnecting")

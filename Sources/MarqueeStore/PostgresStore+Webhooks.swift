@@ -58,25 +58,11 @@ extension PostgresStore {
 
     public func claimDeliveries(now: Date, limit: Int, lease: Duration) async throws -> [DeliveryAttempt] {
         let until = now.addingTimeInterval(lease.seconds)
-        var result: [DeliveryAttempt] = []
-        // SKIP LOCKED: instances claiming at once each get different deliveries.
-        for try await row in try await client.query(
-            """
-            WITH due AS (
-                SELECT d.id FROM webhook_deliveries d
-                WHERE d.status = 'pending' AND d.next_attempt_at <= \(now)
-                  AND (d.locked_until IS NULL OR d.locked_until <= \(now))
-                ORDER BY d.next_attempt_at LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED
-            )
-            UPDATE webhook_deliveries d SET attempts = d.attempts + 1, locked_until = \(until)
-            FROM due, webhooks w WHERE d.id = due.id AND w.id = d.webhook_id
-            RETURNING d.id, w.url, w.secret, d.event_id, d.event_type, d.payload::text, d.attempts
-            """, logger: logger
-        ).decode((Int64, String, String, Int64, String, String, Int32).self) {
-            result.append(
-                DeliveryAttempt(
-                    deliveryId: row.0, url: row.1, secret: row.2, eventId: row.3, eventType: row.4, payload: row.5,
-                    attempt: Int(row.6)))
+        let statement = PostgresStatements.ClaimDeliveries(now: now, limit: Int32(limit), until: until)
+        let result = try await client.execute(statement, logger: logger).map { row in
+            DeliveryAttempt(
+                deliveryId: row.0, url: row.1, secret: row.2, eventId: row.3, eventType: row.4, payload: row.5,
+                attempt: Int(row.6))
         }
         return result.sorted { $0.deliveryId < $1.deliveryId }
     }

@@ -9,6 +9,8 @@ public final class PostgresStore: BookingStore {
     let pool: PostgresClient
     private let counters: PoolCounters
     let logger: Logger
+    /// Tells this process's change notifications from other instances'.
+    public let instanceID = UUID().uuidString.lowercased()
 
     public init(configuration: PostgresClient.Configuration, logger: Logger) {
         self.counters = PoolCounters(limit: configuration.options.maximumConnections)
@@ -228,18 +230,12 @@ public final class PostgresStore: BookingStore {
             throw MarqueeError.notFound("show")
         }
         guard let user = UUID(uuidString: request.userId) else { throw MarqueeError.notFound("user") }
-        let seats = request.seats.seats.map { Int32($0) }
-        let maxHolds = request.maxActiveHolds.map { Int32($0) }
-        let key = request.idempotency?.key.key
-        let status = request.idempotency.map { Int32($0.response.status) }
-        let body = request.idempotency?.response.body
-        let rows = try await client.query(
-            """
-            SELECT result_outcome, result_seats FROM marquee_book(
-                \(id), \(show), \(user), \(request.userName), \(seats), \(now), \(request.holdUntil), \(maxHolds),
-                \(key), \(status), \(body))
-            """, logger: logger)
-        for try await (outcome, detail) in rows.decode((String, [Int32]?).self) {
+        let statement = PostgresStatements.Book(
+            id: id, show: show, user: user, userName: request.userName, seats: request.seats.seats.map { Int32($0) },
+            now: now, expires: request.holdUntil, maxHolds: request.maxActiveHolds.map { Int32($0) },
+            idempotencyKey: request.idempotency?.key.key, answerStatus: request.idempotency.map { Int32($0.response.status) },
+            answerBody: request.idempotency?.response.body)
+        for (outcome, detail) in try await client.execute(statement, logger: logger) {
             return try Self.result(of: request, at: now, outcome: outcome, detail: detail).get()
         }
         throw BookingFunctionError.unexpectedAnswer
@@ -248,16 +244,17 @@ public final class PostgresStore: BookingStore {
     public func bookTogether(_ batch: [(request: BookingRequest, now: Date)]) async throws
         -> [Result<Booking, MarqueeError>]
     {
-        guard let showId = batch.first?.request.showId else { return [] }
-        precondition(batch.allSatisfy { $0.request.showId == showId }, "bookTogether takes one show's requests")
-        guard let show = UUID(uuidString: showId) else { return batch.map { _ in .failure(.notFound("show")) } }
         // Requests whose ids are not UUIDs are refused here, as book(_:now:) refuses them.
         var results = [Result<Booking, MarqueeError>?](repeating: nil, count: batch.count)
         var sent: [Int] = []
         var items: [BatchItem] = []
         for (index, (request, now)) in batch.enumerated() {
-            guard UUID(uuidString: request.id) != nil, UUID(uuidString: request.userId) != nil else {
-                results[index] = .failure(.notFound(UUID(uuidString: request.id) == nil ? "show" : "user"))
+            guard UUID(uuidString: request.showId) != nil, UUID(uuidString: request.id) != nil else {
+                results[index] = .failure(.notFound("show"))
+                continue
+            }
+            guard UUID(uuidString: request.userId) != nil else {
+                results[index] = .failure(.notFound("user"))
                 continue
             }
             sent.append(index)
@@ -265,11 +262,9 @@ public final class PostgresStore: BookingStore {
         }
         if !items.isEmpty {
             let json = String(decoding: try JSONEncoder().encode(items), as: UTF8.self)
-            let rows = try await client.query(
-                """
-                SELECT result_index, result_outcome, result_seats FROM marquee_book_many(\(show), \(json)::jsonb)
-                """, logger: logger)
-            for try await (position, outcome, detail) in rows.decode((Int32, String, [Int32]?).self) {
+            for (position, outcome, detail) in try await client.execute(
+                PostgresStatements.BookMany(requests: json), logger: logger)
+            {
                 guard (1...sent.count).contains(Int(position)) else { throw BookingFunctionError.unexpectedAnswer }
                 let index = sent[Int(position) - 1]
                 results[index] = try Self.result(of: batch[index].request, at: batch[index].now, outcome: outcome, detail: detail)
@@ -298,6 +293,7 @@ public final class PostgresStore: BookingStore {
     /// One request as `marquee_book_many` reads it; nil fields are left out (SQL NULL).
     private struct BatchItem: Encodable {
         var id: String
+        var show_id: String
         var user_id: String
         var user_name: String
         var seats: [Int]
@@ -311,6 +307,7 @@ public final class PostgresStore: BookingStore {
         init(_ request: BookingRequest, now: Date) {
             func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
             id = request.id
+            show_id = request.showId
             user_id = request.userId
             user_name = request.userName
             seats = request.seats.seats
@@ -454,12 +451,8 @@ public final class PostgresStore: BookingStore {
     }
 
     public func events(after id: Int64, orAmong missing: [Int64], limit: Int) async throws -> [BookingEvent] {
-        try await Self.events(
-            try await client.query(
-                """
-                SELECT \(unescaped: Self.eventColumns) FROM booking_events
-                WHERE id > \(id) OR id = ANY (\(missing)) ORDER BY id LIMIT \(Int32(limit))
-                """, logger: logger))
+        try await client.execute(PostgresStatements.Events(after: id, missing: missing, limit: Int32(limit)), logger: logger)
+            .compactMap(Self.event)
     }
 
     public func showEvents(showId: String, after id: Int64, limit: Int) async throws -> [BookingEvent]? {
@@ -513,20 +506,22 @@ public final class PostgresStore: BookingStore {
         return count
     }
 
-    private static let eventColumns = "id, type, show_id, booking_id, seats, created_at, payload::text"
+    static let eventColumns = "id, type, show_id, booking_id, seats, created_at, payload::text"
 
     private static func events(_ rows: PostgresRowSequence) async throws -> [BookingEvent] {
         var events: [BookingEvent] = []
-        for try await (id, type, show, booking, seats, createdAt, payload) in rows.decode(
-            (Int64, String, UUID, UUID?, [Int32], Date, String).self)
-        {
-            guard let kind = BookingEvent.Kind(rawValue: type) else { continue }
-            events.append(
-                BookingEvent(
-                    id: id, kind: kind, showId: show.uuidString.lowercased(), bookingId: booking?.uuidString.lowercased(),
-                    seats: seats.map(Int.init).sorted(), createdAt: createdAt, payload: payload))
+        for try await row in rows.decode(PostgresStatements.Events.Row.self) {
+            if let event = event(row) { events.append(event) }
         }
         return events
+    }
+
+    private static func event(_ row: PostgresStatements.Events.Row) -> BookingEvent? {
+        let (id, type, show, booking, seats, createdAt, payload) = row
+        guard let kind = BookingEvent.Kind(rawValue: type) else { return nil }
+        return BookingEvent(
+            id: id, kind: kind, showId: show.uuidString.lowercased(), bookingId: booking?.uuidString.lowercased(),
+            seats: seats.map(Int.init).sorted(), createdAt: createdAt, payload: payload)
     }
 }
 

@@ -208,8 +208,7 @@ public final class SQLiteStore: BookingStore {
     public func bookTogether(_ batch: [(request: BookingRequest, now: Date)]) async throws
         -> [Result<Booking, MarqueeError>]
     {
-        precondition(Set(batch.map(\.request.showId)).count <= 1, "bookTogether takes one show's requests")
-        return try await writeImmediately { db in
+        try await writeImmediately { db in
             try batch.map { request, now in
                 // A savepoint per request: a refusal takes back only that request's work.
                 var result: Result<Booking, MarqueeError> = .failure(.notFound("show"))
@@ -429,11 +428,16 @@ public final class SQLiteStore: BookingStore {
         return try await pool.read { db in
             try Row.fetchAll(
                 db,
+                // Two index lookups, not `id > ? OR id IN (…)`, which SQLite answers by
+                // scanning the whole outbox.
                 sql: """
-                    SELECT \(Self.eventColumns) FROM booking_events
-                    WHERE id > ? OR id IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?
+                    SELECT \(Self.eventColumns) FROM (
+                        SELECT \(Self.eventColumns) FROM booking_events WHERE id > ? ORDER BY id LIMIT ?)
+                    UNION ALL
+                    SELECT \(Self.eventColumns) FROM booking_events WHERE id IN (SELECT value FROM json_each(?))
+                    ORDER BY id LIMIT ?
                     """,
-                arguments: [id, missingJSON, limit]
+                arguments: [id, limit, missingJSON, limit]
             ).compactMap(Self.event)
         }
     }
@@ -550,17 +554,11 @@ public final class SQLiteStore: BookingStore {
     public func claimDeliveries(now: Date, limit: Int, lease: Duration) async throws -> [DeliveryAttempt] {
         let at = Micros.from(now)
         let until = Micros.from(now.addingTimeInterval(lease.seconds))
+        // Asked after every change: a read first, so that with nothing due no claim takes the
+        // write lock that bookings queue for.
+        guard try await pool.read({ db in try !Self.dueDeliveries(at: at, limit: 1, in: db).isEmpty }) else { return [] }
         return try await writeImmediately { db in
-            let due = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT d.id, w.url, w.secret, d.event_id, d.event_type, d.payload, d.attempts
-                    FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-                    WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.locked_until IS NULL OR d.locked_until <= ?)
-                    ORDER BY d.next_attempt_at LIMIT ?
-                    """,
-                arguments: [at, at, limit])
-            return try due.map { row in
+            try Self.dueDeliveries(at: at, limit: limit, in: db).map { row in
                 try db.execute(
                     sql: "UPDATE webhook_deliveries SET attempts = attempts + 1, locked_until = ? WHERE id = ?",
                     arguments: [until, row["id"] as Int64])
@@ -569,6 +567,19 @@ public final class SQLiteStore: BookingStore {
                     eventType: row["event_type"], payload: row["payload"], attempt: (row["attempts"] as Int) + 1)
             }
         }
+    }
+
+    /// Deliveries whose next attempt is due and that nobody holds a lease on, oldest first.
+    private static func dueDeliveries(at: Int64, limit: Int, in db: Database) throws -> [Row] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT d.id, w.url, w.secret, d.event_id, d.event_type, d.payload, d.attempts
+                FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.locked_until IS NULL OR d.locked_until <= ?)
+                ORDER BY d.next_attempt_at LIMIT ?
+                """,
+            arguments: [at, at, limit])
     }
 
     public func recordDelivery(id: Int64, outcome: DeliveryOutcome, now: Date) async throws {

@@ -61,7 +61,9 @@ struct Settings: ParsableArguments {
     var sseHeartbeatSeconds: Int?
     @Option(help: "Milliseconds show lists and seat maps stay cached without a change event; 0 turns it off. [MARQUEE_READ_CACHE_MS, default 2000]")
     var readCacheMs: Int?
-    @Option(help: "Most booking requests of one show decided in one transaction. [MARQUEE_BOOKING_BATCH_MAX, default 64]")
+    @Option(help: "Booking transactions that may run at once; each show's requests use one of them. [MARQUEE_BOOKING_LANES, default 4]")
+    var bookingLanes: Int?
+    @Option(help: "Most booking requests decided in one transaction. [MARQUEE_BOOKING_BATCH_MAX, default 64]")
     var bookingBatchMax: Int?
     @Option(help: "Booking requests that may wait for one show before more get 503. [MARQUEE_BOOKING_QUEUE_PER_SHOW, default 64]")
     var bookingQueuePerShow: Int?
@@ -150,6 +152,7 @@ struct Settings: ParsableArguments {
         if let milliseconds = try number(readCacheMs, "MARQUEE_READ_CACHE_MS", 0...60_000) {
             c.readCacheTTL = .milliseconds(milliseconds)
         }
+        c.bookingLimits.lanes = try number(bookingLanes, "MARQUEE_BOOKING_LANES", 1...256) ?? c.bookingLimits.lanes
         c.bookingLimits.maxBatch = try number(bookingBatchMax, "MARQUEE_BOOKING_BATCH_MAX", 1...1_000) ?? c.bookingLimits.maxBatch
         c.bookingLimits.maxWaitingPerShow =
             try number(bookingQueuePerShow, "MARQUEE_BOOKING_QUEUE_PER_SHOW", 1...100_000) ?? c.bookingLimits.maxWaitingPerShow

@@ -151,29 +151,134 @@ struct BatchConformanceTests {
         }
     }
 
+    /// One batch may hold requests for several shows: each is decided on its own show's
+    /// seats, in order, and an unknown show refuses only its own request.
+    @Test(arguments: Engine.available)
+    func aBatchDecidesRequestsForSeveralShowsEachOnItsOwnShow(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let (first, second) = (try await store.makeShow(seats: 10), try await store.makeShow(seats: 5))
+            let user = try await store.makeUser("Mia")
+            let now = Date()
+            _ = try await store.book([1], of: first, by: user, now: now)
+            func request(_ showId: String, _ seats: [Int]) throws -> BookingRequest {
+                BookingRequest(showId: showId, userId: user.id, userName: user.name, seats: try SeatSet(seats, maximum: 100))
+            }
+            let batch = [
+                try request(first.id, [1]),  // taken before the batch
+                try request(second.id, [1]),  // the same number in another show: free
+                try request(first.id, [2, 3]),
+                try request(second.id, [1, 2]),  // 1 went to this batch's second request
+                try request(Identifier.make(), [1]),  // no such show
+                try request(second.id, [6]),  // outside the second show, though not the first
+                try request(second.id, [2]),
+            ]
+            let results = try await store.bookTogether(batch.map { ($0, now) })
+
+            #expect(results[0].failure == .seatsTaken([1]))
+            #expect(try results[1].get().showId == second.id)
+            #expect(try results[2].get().seats == [2, 3])
+            #expect(results[3].failure == .seatsTaken([1]))
+            #expect(results[4].failure == .notFound("show"))
+            #expect(results[5].failure == SeatSet.rangeError(totalSeats: 5))
+            #expect(try results[6].get().seats == [2])
+            #expect(try await store.show(id: first.id, now: now)?.takenSeats == [1, 2, 3])
+            #expect(try await store.show(id: second.id, now: now)?.takenSeats == [1, 2])
+        }
+    }
+
+    /// A hold locks its user's row against the user's other holds, but a plain booking for
+    /// that user in another transaction must not wait for it: two batches, each holding for
+    /// one user and booking for the other, would otherwise wait for each other until the
+    /// database broke the deadlock by failing one of them.
+    @Test(arguments: Engine.available)
+    func holdsAndBookingsForTheSameUsersInTwoBatchesDoNotDeadlock(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let shows = [try await store.makeShow(seats: 100), try await store.makeShow(seats: 100)]
+            let users = [try await store.makeUser("Pia"), try await store.makeUser("Rex")]
+            let now = Date()
+            let outcomes = try await withThrowingTaskGroup(of: [Result<Booking, MarqueeError>].self) { group in
+                for round in 0..<20 {
+                    for (which, show) in shows.enumerated() {
+                        let (holder, booker) = which == 0 ? (users[0], users[1]) : (users[1], users[0])
+                        let batch = [
+                            BookingRequest(
+                                showId: show.id, userId: holder.id, userName: holder.name,
+                                seats: try SeatSet([round * 2 + 1], maximum: 10),
+                                holdUntil: now.addingTimeInterval(600), maxActiveHolds: 1_000),
+                            BookingRequest(
+                                showId: show.id, userId: booker.id, userName: booker.name,
+                                seats: try SeatSet([round * 2 + 2], maximum: 10)),
+                        ]
+                        group.addTask { try await store.bookTogether(batch.map { ($0, now) }) }
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(outcomes.count == 80)
+            #expect(outcomes.allSatisfy { (try? $0.get()) != nil })
+        }
+    }
+
     // MARK: The coalescer
 
-    /// 300 requests at once for overlapping seats of one show, through the coalescer: they
-    /// are decided in fewer transactions than requests, and no seat is sold twice.
+    /// With one lane, requests for two shows that wait together go into one transaction.
+    @Test(arguments: Engine.available)
+    func requestsForDifferentShowsInOneLaneShareATransaction(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let (first, second) = (try await store.makeShow(seats: 50), try await store.makeShow(seats: 50))
+            let user = try await store.makeUser("Ola")
+            let sizes = Mutex<[Int]>([])
+            var limits = BookingLimits()
+            limits.lanes = 1
+            let coalescer = BookingCoalescer(
+                store: store, limits: limits, observer: .init(batch: { size in sizes.withLock { $0.append(size) } }))
+            let requests = try [(first, 1), (second, 1), (first, 2), (second, 2)].map { show, seat in
+                BookingRequest(showId: show.id, userId: user.id, userName: user.name, seats: try SeatSet([seat], maximum: 10))
+            }
+            try await fixture.whileShowIsLocked(first.id) {
+                // The first request's transaction waits for the lock; the others wait in its lane.
+                let head = Task { try await coalescer.book(requests[0], now: Date()) }
+                try await waitUntil { await coalescer.isRunningAlone() }
+                let rest = requests.dropFirst().map { request in Task { try await coalescer.book(request, now: Date()) } }
+                try await waitUntil { await coalescer.waitingCount == 3 }
+                return [head] + rest
+            } after: { tasks in
+                for task in tasks { _ = try await task.value }
+            }
+            #expect(sizes.withLock { $0 } == [1, 3])
+            #expect(try await store.show(id: first.id, now: Date())?.takenSeats == [1, 2])
+            #expect(try await store.show(id: second.id, now: Date())?.takenSeats == [1, 2])
+        }
+    }
+
+    /// 300 requests at once for overlapping seats of three shows in two lanes, through the
+    /// coalescer: they are decided in fewer transactions than requests, and no seat is sold
+    /// twice.
     @Test(arguments: Engine.available)
     func coalescedBookingsNeverSellASeatTwice(engine: Engine) async throws {
         try await StoreHarness.withStore(engine) { fixture in
             let store = fixture.store
-            let show = try await store.makeShow(seats: 120)
+            var shows: [Show] = []
+            for _ in 0..<3 { shows.append(try await store.makeShow(seats: 40)) }
             var users: [User] = []
             for index in 0..<20 { users.append(try await store.makeUser("C\(index)")) }
             let batches = Mutex<[Int]>([])
             var limits = BookingLimits()
+            limits.lanes = 2
             limits.maxWaitingPerShow = 1_000
             let coalescer = BookingCoalescer(
                 store: store, limits: limits, observer: .init(batch: { size in batches.withLock { $0.append(size) } }))
             var generator = SeededGenerator(seed: 7)
             let attempts: [BookingRequest] = try (0..<300).map { index in
                 let count = Int.random(in: 1...4, using: &generator)
-                let seats = Set((0..<count).map { _ in Int.random(in: 1...120, using: &generator) })
+                let seats = Set((0..<count).map { _ in Int.random(in: 1...40, using: &generator) })
                 let user = users[index % users.count]
                 return BookingRequest(
-                    showId: show.id, userId: user.id, userName: user.name, seats: try SeatSet(Array(seats), maximum: 10),
+                    showId: shows[index % shows.count].id, userId: user.id, userName: user.name,
+                    seats: try SeatSet(Array(seats), maximum: 10),
                     holdUntil: index % 3 == 0 ? Date().addingTimeInterval(600) : nil,
                     maxActiveHolds: index % 3 == 0 ? 5 : nil)
             }
@@ -198,17 +303,21 @@ struct BatchConformanceTests {
             #expect(!booked.isEmpty)
             var stored: [Booking] = []
             for user in users { stored += try await store.bookings(userId: user.id) }
-            let seats = stored.filter { $0.isActive(at: Date()) }.flatMap(\.seats)
-            #expect(seats.count == Set(seats).count, "a seat was sold twice")
             #expect(Set(stored.map(\.id)) == Set(booked.map(\.id)))
-            let taken = try #require(try await store.show(id: show.id, now: Date())).takenSeats
-            #expect(taken == seats.sorted())
+            var taken: [String: Set<Int>] = [:]
+            for show in shows {
+                let seats = stored.filter { $0.showId == show.id && $0.isActive(at: Date()) }.flatMap(\.seats)
+                #expect(seats.count == Set(seats).count, "a seat was sold twice")
+                let map = try #require(try await store.show(id: show.id, now: Date())).takenSeats
+                #expect(map == seats.sorted())
+                taken[show.id] = Set(map)
+            }
             for (request, result) in outcomes {
                 switch result {
                 case .success(let booking): #expect(booking.seats == request.seats.seats)
                 case .failure(.seatsTaken(let conflicting)):
                     #expect(!conflicting.isEmpty && Set(conflicting).isSubset(of: Set(request.seats.seats)))
-                    #expect(Set(conflicting).isSubset(of: Set(taken)))
+                    #expect(Set(conflicting).isSubset(of: taken[request.showId] ?? []))
                 case .failure(.tooManyHolds): #expect(request.holdUntil != nil)
                 case .failure(let other): Issue.record("unexpected refusal \(other)")
                 }
@@ -284,7 +393,7 @@ struct BatchConformanceTests {
 
 extension BookingCoalescer {
     /// One transaction running, nobody waiting.
-    func isRunningAlone() -> Bool { busyShowCount == 1 && waitingCount == 0 }
+    func isRunningAlone() -> Bool { busyLaneCount == 1 && waitingCount == 0 }
 }
 
 extension Result where Failure == MarqueeError {

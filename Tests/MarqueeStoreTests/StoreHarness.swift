@@ -38,6 +38,8 @@ struct StoreFixture: Sendable {
     /// write lock on SQLite) in a transaction of its own; answers the function that rolls it
     /// back.
     var lockShow: @Sendable (String) async throws -> @Sendable () async throws -> Void
+    /// The test database's URL, on PostgreSQL.
+    var databaseURL: String? = nil
 }
 
 extension StoreFixture {
@@ -204,7 +206,8 @@ enum StoreHarness {
                                 lock.release()
                                 try await holder.value
                             }
-                        })
+                        },
+                        databaseURL: testURL)
                     return try await body(fixture)
                 }
             }

@@ -46,7 +46,18 @@ struct WebhookDispatcher: Service {
                 timeout: .init(connect: .seconds(5), read: .nanoseconds(requestTimeout.nanoseconds))))
         await cancelWhenGracefulShutdown {
             await started.wait()
-            await wakeups.run(every: pollInterval) { await deliverDue(with: client) }
+            // Every change wakes this, but with no webhook registered there is nothing to
+            // claim: whether there are any is read again at most once per poll interval, so
+            // an instance without webhooks spends no query per booking on them.
+            var anyWebhooks = true
+            var checked = ContinuousClock.now - pollInterval
+            await wakeups.run(every: pollInterval) {
+                if checked.duration(to: .now) >= pollInterval {
+                    anyWebhooks = (try? await !store.webhooks().isEmpty) ?? true
+                    checked = .now
+                }
+                if anyWebhooks { await deliverDue(with: client) }
+            }
         }
         try? await client.shutdown()
     }

@@ -1,0 +1,161 @@
+import Foundation
+import PostgresNIO
+
+/// The statements that run for every booking, prepared once per connection. A query sent
+/// as text is parsed and planned on every call, and for the outbox read and the webhook
+/// claim that took PostgreSQL longer than running them (0.4 to 0.7 ms against under 0.1 ms,
+/// measured from its statement log); prepared, each is parsed and planned once.
+enum PostgresStatements {
+    /// `marquee_book`: one booking, one round trip.
+    struct Book: PostgresPreparedStatement {
+        static let sql = """
+            SELECT result_outcome, result_seats
+            FROM marquee_book($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            """
+        static let bindingDataTypes: [PostgresDataType] = [
+            .uuid, .uuid, .uuid, .text, .int4Array, .timestamptz, .timestamptz, .int4, .text, .int4, .text,
+        ]
+        typealias Row = (String, [Int32]?)
+
+        var id: UUID
+        var show: UUID
+        var user: UUID
+        var userName: String
+        var seats: [Int32]
+        var now: Date
+        var expires: Date?
+        var maxHolds: Int32?
+        var idempotencyKey: String?
+        var answerStatus: Int32?
+        var answerBody: String?
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 11)
+            bindings.append(id)
+            bindings.append(show)
+            bindings.append(user)
+            bindings.append(userName)
+            bindings.append(seats)
+            bindings.append(now)
+            bindings.append(expires)
+            bindings.append(maxHolds)
+            bindings.append(idempotencyKey)
+            bindings.append(answerStatus)
+            bindings.append(answerBody)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    /// `marquee_book_many`: a batch of bookings as a JSON array, one round trip.
+    struct BookMany: PostgresPreparedStatement {
+        static let sql = "SELECT result_index, result_outcome, result_seats FROM marquee_book_many($1::jsonb)"
+        static let bindingDataTypes: [PostgresDataType] = [.text]
+        typealias Row = (Int32, String, [Int32]?)
+
+        var requests: String
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(requests)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    /// The outbox after an id, plus ids passed over earlier. Two index lookups, not
+    /// `id > … OR id = ANY (…)`: PostgreSQL answers that OR by walking the whole outbox, so
+    /// every read would cost more as the outbox grows.
+    struct Events: PostgresPreparedStatement {
+        static let sql = """
+            SELECT \(PostgresStore.eventColumns) FROM (
+                (SELECT * FROM booking_events WHERE id > $1 ORDER BY id LIMIT $3)
+                UNION ALL
+                (SELECT * FROM booking_events WHERE id = ANY ($2))
+            ) AS e ORDER BY id LIMIT $3
+            """
+        static let bindingDataTypes: [PostgresDataType] = [.int8, .int8Array, .int4]
+        typealias Row = (Int64, String, UUID, UUID?, [Int32], Date, String)
+
+        var after: Int64
+        var missing: [Int64]
+        var limit: Int32
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(after)
+            bindings.append(missing)
+            bindings.append(limit)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    /// Claims due webhook deliveries for one attempt each. SKIP LOCKED: instances claiming
+    /// at once each get different deliveries.
+    struct ClaimDeliveries: PostgresPreparedStatement {
+        static let sql = """
+            WITH due AS (
+                SELECT d.id FROM webhook_deliveries d
+                WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+                  AND (d.locked_until IS NULL OR d.locked_until <= $1)
+                ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
+            )
+            UPDATE webhook_deliveries d SET attempts = d.attempts + 1, locked_until = $3
+            FROM due, webhooks w WHERE d.id = due.id AND w.id = d.webhook_id
+            RETURNING d.id, w.url, w.secret, d.event_id, d.event_type, d.payload::text, d.attempts
+            """
+        static let bindingDataTypes: [PostgresDataType] = [.timestamptz, .int4, .timestamptz]
+        typealias Row = (Int64, String, String, Int64, String, String, Int32)
+
+        var now: Date
+        var limit: Int32
+        var until: Date
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(now)
+            bindings.append(limit)
+            bindings.append(until)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    /// Wakes every instance's listener; the payload names the instance that sent it.
+    struct Notify: PostgresPreparedStatement {
+        static let sql = "SELECT 1 FROM pg_notify($1, $2)"
+        static let bindingDataTypes: [PostgresDataType] = [.text, .text]
+        typealias Row = Int32
+
+        var channel: String
+        var sender: String
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(channel)
+            bindings.append(sender)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+}
+
+extension CountedClient {
+    /// Runs a prepared statement (preparing it first on a connection that has not seen it)
+    /// and collects its rows.
+    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws
+        -> [Statement.Row]
+    {
+        counters.operationStarted()
+        defer { counters.operationEnded() }
+        var rows: [Statement.Row] = []
+        for try await row in try await pool.execute(statement, logger: logger) { rows.append(row) }
+        return rows
+    }
+}

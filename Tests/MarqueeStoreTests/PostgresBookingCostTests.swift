@@ -1,0 +1,69 @@
+import Foundation
+import MarqueeCore
+import MarqueeStore
+import PostgresNIO
+import Testing
+
+/// What one booking costs PostgreSQL must not grow with how much of the show is sold.
+struct PostgresBookingCostTests {
+    /// A show put on sale after the last ANALYZE looks empty to the planner however many
+    /// seats it has sold since: a big on-sale. A booking there must still look up only the
+    /// claims of its own seats. (Migration 2's function read every claim of the show, twice:
+    /// 9,002 index entries for the two bookings below.)
+    @Test(.enabled(if: Engine.available.contains(.postgres)))
+    func aBookingReadsOnlyTheClaimsOfItsOwnSeats() async throws {
+        try await StoreHarness.withStore(.postgres) { fixture in
+            let store = fixture.store
+            let user = try await store.makeUser("Ann")
+            /// Sells seats 1...count of the show as one booking, straight into the tables.
+            @Sendable func sell(_ count: Int, of show: Show) async throws {
+                let booking = Identifier.make()
+                try await fixture.execute(
+                    """
+                    INSERT INTO bookings (id, show_id, user_id, user_name, seats, status, created_at)
+                    VALUES ('\(booking)', '\(show.id)', '\(user.id)', 'Ann', '{}', 'CONFIRMED', now())
+                    """)
+                try await fixture.execute(
+                    "INSERT INTO seat_claims SELECT '\(show.id)', n, '\(booking)', NULL FROM generate_series(1, \(count)) AS n")
+            }
+            try await sell(1_000, of: try await store.makeShow(seats: 10_000))
+            try await fixture.execute("ANALYZE seat_claims")
+            let show = try await store.makeShow(seats: 10_000)
+            try await sell(3_000, of: show)
+
+            let url = try #require(fixture.databaseURL)
+            let (outcomes, entriesRead) = try await StoreHarness.withClient(url) { client in
+                try await client.withConnection { connection in
+                    func indexEntriesReturned() async throws -> Int64 {
+                        for try await count in try await connection.query(
+                            "SELECT pg_stat_get_xact_tuples_returned('seat_claims_pkey'::regclass)",
+                            logger: StoreHarness.logger
+                        ).decode(Int64.self) {
+                            return count
+                        }
+                        return 0
+                    }
+                    try await connection.query("BEGIN", logger: StoreHarness.logger)
+                    let before = try await indexEntriesReturned()
+                    var outcomes: [String] = []
+                    for seats in [[5_000, 5_001], [7, 5_003]] {
+                        for try await outcome in try await connection.query(
+                            """
+                            SELECT result_outcome FROM marquee_book(
+                                gen_random_uuid(), \(UUID(uuidString: show.id)!), \(UUID(uuidString: user.id)!), 'Ann',
+                                \(seats.map { Int32($0) }), now(), NULL, NULL, NULL, NULL, NULL)
+                            """, logger: StoreHarness.logger
+                        ).decode(String.self) {
+                            outcomes.append(outcome)
+                        }
+                    }
+                    let read = try await indexEntriesReturned() - before
+                    try await connection.query("ROLLBACK", logger: StoreHarness.logger)
+                    return (outcomes, read)
+                }
+            }
+            #expect(outcomes == ["booked", "conflict"])
+            #expect(entriesRead <= 4, "two 2-seat bookings read \(entriesRead) claims")
+        }
+    }
+}
