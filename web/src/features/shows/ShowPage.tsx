@@ -89,6 +89,9 @@ export function ShowPage({ showId }: { showId: string }) {
     setMessage(null);
     try {
       const booking = await api.createBooking({ showId, seats, hold }, newIdempotencyKey());
+      // The ref too, at once: the live stream may already have marked these seats taken, and
+      // the effect above, run before the next render, would call them taken by someone else.
+      selectedRef.current = [];
       setSelected([]);
       setMine((current) => [booking, ...current]);
       // A hold speaks for itself in its panel, with the time left.
