@@ -89,7 +89,9 @@ struct ReadCacheMiddleware: RouterMiddleware {
         let prefix = listRoute + "/"
         guard path.hasPrefix(prefix) else { return nil }
         let id = path.dropFirst(prefix.count)
-        guard !id.isEmpty, !id.contains("/") else { return nil }
+        // A Character, not a String: Foundation's String search goes through NSString on
+        // Linux, and this runs for every cached read.
+        guard !id.isEmpty, !id.contains(Character("/")) else { return nil }
         return .show(String(id))
     }
 }

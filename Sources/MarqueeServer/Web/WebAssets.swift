@@ -47,7 +47,7 @@ public struct WebAssets: Sendable {
     func file(for path: String) -> File? {
         if let file = files[path] { return file }
         let last = path.split(separator: "/").last ?? ""
-        return last.contains(".") ? nil : index
+        return last.contains(Character(".")) ? nil : index
     }
 
     /// The folder the build put beside the executable (SwiftPM copies `Public/` into the
