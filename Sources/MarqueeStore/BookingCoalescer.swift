@@ -99,7 +99,8 @@ public actor BookingCoalescer {
         waiting -= batch.count
         for waiter in batch {
             let showId = waiter.request.showId
-            waitingByShow[showId] = waitingByShow[showId].flatMap { $0 > 1 ? $0 - 1 : nil }
+            let left = (waitingByShow[showId] ?? 1) - 1
+            waitingByShow[showId] = left > 0 ? left : nil
         }
         return batch
     }
