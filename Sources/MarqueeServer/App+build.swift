@@ -57,8 +57,11 @@ public func buildApplication(
     }
     router.add(middleware: ReadCacheMiddleware(cache: cache, sharedMaxAge: 1))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+    // Compact JSON: the generator's default pretty-prints, which doubled a seat map's bytes
+    // (a seat per indented line). Keys stay sorted, so equal content gives equal bytes and ETags.
     try handlers.registerHandlers(
-        on: router, serverURL: Servers.Server1.url(), configuration: Configuration(dateTranscoder: RFC3339DateTranscoder()))
+        on: router, serverURL: Servers.Server1.url(),
+        configuration: Configuration(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
 
     let started = StartupGate()
     let sweeper = HoldSweeper(
