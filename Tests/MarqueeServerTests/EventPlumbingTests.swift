@@ -223,6 +223,35 @@ import Testing
         #expect(text == "OPEN\nid: 3\nevent: seats\ndata: {\"taken\":[9],\"freed\":[]}\n\n: heartbeat\n\n")
     }
 
+    /// How many wake-ups the reader has waiting (at most one: they coalesce). Ends the reader.
+    static func waiting(_ wakeups: Wakeups) async -> Int {
+        wakeups.continuation.finish()
+        var count = 0
+        for await _ in wakeups.stream { count += 1 }
+        return count
+    }
+
+    @Test func anOwnChangeWakesOnlyReadersThatWantItAndAnyOtherChangeWakesAll() async {
+        let hub = EventHub()
+        let quiet = ChangeFeed()
+        let (relay, notifier) = (quiet.wakeups(wantsOwnChanges: { hub.isWatched }), quiet.wakeups())
+        quiet.announceOwnChange()
+        #expect(await Self.waiting(relay) == 0, "with no stream open, the relay is not woken by an own change")
+        #expect(await Self.waiting(notifier) == 1)
+
+        let watched = ChangeFeed()
+        let subscription = hub.subscribe(showId: "s1")
+        let watchingRelay = watched.wakeups(wantsOwnChanges: { hub.isWatched })
+        watched.announceOwnChange()
+        #expect(await Self.waiting(watchingRelay) == 1, "a stream is open: the relay reads at once")
+        subscription.finish()
+
+        let expiries = ChangeFeed()
+        let idleRelay = expiries.wakeups(wantsOwnChanges: { hub.isWatched })
+        expiries.poke()
+        #expect(await Self.waiting(idleRelay) == 1, "expired holds are news to the cache, stream or not")
+    }
+
     @Test func aClientThatGoesAwayEndsItsSubscription() async {
         let hub = EventHub()
         do {

@@ -1,27 +1,39 @@
 import NIOConcurrencyHelpers
 
-/// Says "this instance just committed a change" to whoever turns changes into events: the
-/// outbox reader here, and (on PostgreSQL) the notifier that wakes the other instances.
+/// Says "something changed" to whoever turns changes into events: the outbox reader here,
+/// the webhook dispatcher and (on PostgreSQL) the notifier that wakes the other instances.
 /// Pokes coalesce: a reader that is busy sees one more wake-up, not one per change.
 final class ChangeFeed: Sendable {
-    private let readers = NIOLockedValueBox<[AsyncStream<Void>.Continuation]>([])
+    private struct Reader {
+        let continuation: AsyncStream<Void>.Continuation
+        let wantsOwnChanges: @Sendable () -> Bool
+    }
 
-    /// A new reader's wake-ups; at most one is kept waiting.
-    func wakeups() -> Wakeups {
+    private let readers = NIOLockedValueBox<[Reader]>([])
+
+    /// A new reader's wake-ups; at most one is kept waiting. `wantsOwnChanges` is asked at
+    /// each ``announceOwnChange()``: a reader that answers false is not woken by it.
+    func wakeups(wantsOwnChanges: @escaping @Sendable () -> Bool = { true }) -> Wakeups {
         let wakeups = Wakeups()
-        readers.withLockedValue { $0.append(wakeups.continuation) }
+        readers.withLockedValue { $0.append(Reader(continuation: wakeups.continuation, wantsOwnChanges: wantsOwnChanges)) }
         return wakeups
     }
 
+    /// A change no reader here has seen: holds the sweeper expired, or one a refused settle found lapsed.
     func poke() {
-        for reader in readers.withLockedValue({ $0 }) { reader.yield() }
+        for reader in readers.withLockedValue({ $0 }) { reader.continuation.yield() }
+    }
+
+    /// A change this instance committed, whose show has already left the read cache.
+    func announceOwnChange() {
+        for reader in readers.withLockedValue({ $0 }) where reader.wantsOwnChanges() { reader.continuation.yield() }
     }
 }
 
 /// One reader's wake-ups: from the ``ChangeFeed``, from ``poke()``, and from a timer.
 struct Wakeups: Sendable {
-    fileprivate let stream: AsyncStream<Void>
-    fileprivate let continuation: AsyncStream<Void>.Continuation
+    let stream: AsyncStream<Void>
+    let continuation: AsyncStream<Void>.Continuation
 
     init() {
         (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))

@@ -72,6 +72,9 @@ final class EventHub: Sendable {
         for stream in state.withLockedValue({ $0.streams.values.flatMap(\.values) }) { stream.finish() }
     }
 
+    /// Whether any stream is open.
+    var isWatched: Bool { state.withLockedValue { !$0.streams.isEmpty } }
+
     /// Streams open right now.
     var subscriberCount: Int { state.withLockedValue { $0.streams.values.reduce(0) { $0 + $1.count } } }
 }

@@ -4,9 +4,14 @@ import MarqueeCore
 import MarqueeStore
 import ServiceLifecycle
 
-/// Reads the outbox whenever a change is announced (by this instance, or by another one
-/// through PostgreSQL's LISTEN) and at least every `pollInterval`, and passes each new event
-/// on: to the live streams of its show, and to the read cache, which forgets that show.
+/// Reads the outbox when something changed and at least every `pollInterval`, and passes
+/// each new event on: to the live streams of its show, and to the read cache, which forgets
+/// that show.
+///
+/// It is woken by another instance's change (through PostgreSQL's LISTEN), by expired holds,
+/// and by this instance's own changes while a live stream is open. With no stream open, an
+/// own change needs no read: its show has already left the cache, so the read waits for the
+/// next wake-up or tick. At one booking connection that saves a third of the statements.
 struct EventRelay: Service {
     let store: any BookingStore
     let hub: EventHub
@@ -28,7 +33,7 @@ struct EventRelay: Service {
         self.started = started
         self.pollInterval = pollInterval
         self.heartbeat = heartbeat
-        wakeups = changes.wakeups()
+        wakeups = changes.wakeups(wantsOwnChanges: { [hub] in hub.isWatched })
     }
 
     /// Asks for a read of the outbox soon (a notification from another instance).

@@ -29,10 +29,10 @@ struct APIHandlers: APIProtocol {
 
     /// After a change this instance made: its cached reads of the show go at once (so the
     /// caller's next read sees the change), and the change is announced to the outbox reader
-    /// (which tells live streams and, through PostgreSQL, the other instances).
+    /// (which tells live streams), the webhook dispatcher and, through PostgreSQL, the other instances.
     func announceChange(showId: String) {
         cache.invalidate(showIds: [showId])
-        changes.poke()
+        changes.announceOwnChange()
     }
 
     /// The user the request's bearer token names; 401 without a valid token.
