@@ -264,9 +264,9 @@ import Testing
     }
 }
 
-/// Polls `condition` every 2 ms for up to 5 s.
-func waitFor(_ condition: @Sendable () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(5)
+/// Polls `condition` every 2 ms for up to `limit`.
+func waitFor(within limit: Duration = .seconds(5), _ condition: @Sendable () -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
     while !condition() {
         guard ContinuousClock.now < deadline else { throw CancellationError() }
         try await Task.sleep(for: .milliseconds(2))
