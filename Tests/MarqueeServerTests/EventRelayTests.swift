@@ -37,6 +37,7 @@ import Testing
                 under: "/api/shows/\(show.id)", readAt: cache.generation)
         }
         let subscription = hub.subscribe(showId: second.id)
+        defer { subscription.finish() }  // also when a step fails, so the watcher ends
         let received = Mutex<(heartbeats: Int, frames: [String])>((0, []))
         let watcher = Task {
             for await item in subscription.items {
