@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
-import MarqueeCore
 import Hummingbird
+import MarqueeCore
 import NIOConcurrencyHelpers
 import NIOCore
 
