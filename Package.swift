@@ -43,7 +43,7 @@ let package = Package(
         ),
         // The booking domain: rules, errors and seat sets. No I/O.
         .target(name: "MarqueeCore", swiftSettings: swiftSettings),
-        // The store protocol and its SQLite and PostgreSQL implementations.
+        // The store protocol, its SQLite and PostgreSQL implementations, and their SQL.
         .target(
             name: "MarqueeStore",
             dependencies: [
@@ -51,7 +51,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // Each engine's migrations and functions, as .sql files (see SchemaFiles.swift).
+            resources: [.copy("SQL")],
             swiftSettings: swiftSettings
         ),
         // Types and server stubs generated from openapi.yaml, the HTTP contract.
@@ -97,6 +100,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
+            // Dumps of databases made by earlier code, read by UpgradeTests from the checkout.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -38,6 +38,11 @@ struct StoreFixture: Sendable {
     /// write lock on SQLite) in a transaction of its own; answers the function that rolls it
     /// back.
     var lockShow: @Sendable (String) async throws -> @Sendable () async throws -> Void
+    /// Runs a script of many statements (a dump, say) directly on the engine, outside any
+    /// transaction of the harness's.
+    var runScript: @Sendable (String) async throws -> Void
+    /// The first column of the first row a query answers, as text.
+    var text: @Sendable (String) async throws -> String?
     /// The test database's URL, on PostgreSQL.
     var databaseURL: String? = nil
 }
@@ -135,6 +140,14 @@ enum StoreHarness {
                     release.signal()
                     try await holder.value
                 }
+            },
+            runScript: { sql in
+                let queue = try DatabaseQueue(path: path)
+                try await queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
+            },
+            text: { sql in
+                let queue = try DatabaseQueue(path: path)
+                return try await queue.read { db in try String.fetchOne(db, sql: sql) }
             })
         let result = try await body(fixture)
         try await store.close()
@@ -206,6 +219,22 @@ enum StoreHarness {
                                 lock.release()
                                 try await holder.value
                             }
+                        },
+                        runScript: { sql in
+                            try await raw.withConnection { connection in
+                                // A dump sets the search path for its session; the pool reuses it.
+                                for statement in SQLScript.statements(in: sql) + ["RESET ALL"] {
+                                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                                }
+                            }
+                        },
+                        text: { sql in
+                            for try await value in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                                .decode(String?.self)
+                            {
+                                return value
+                            }
+                            return nil
                         },
                         databaseURL: testURL)
                     return try await body(fixture)

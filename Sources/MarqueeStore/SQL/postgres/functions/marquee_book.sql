@@ -1,0 +1,86 @@
+-- The booking transaction of DESIGN.md in one round trip: lock the show, check the seats,
+-- the hold cap and each seat's claim, then write the booking, its claims and its
+-- idempotency answer. Outcomes (BookingOutcome.Code in Swift): 'booked', 'show_not_found',
+-- 'out_of_range' (seats = {total_seats}), 'too_many_holds' (seats = {cap}), 'conflict'
+-- (seats = the taken ones, in order). Every refusal comes before the first write.
+--
+-- Each claim is found by its full primary key: `seat = ANY (p_seats)` let the cached plan
+-- walk every claim of the show (16,000 claims read for a 2-seat booking, measured). The
+-- hold cap's user lock is FOR NO KEY UPDATE: it serialises one user's holds without
+-- blocking other transactions' foreign-key checks for that user, which could deadlock two
+-- batches.
+CREATE OR REPLACE FUNCTION marquee_book(
+    p_booking uuid, p_show uuid, p_user uuid, p_user_name text, p_seats int[],
+    p_now timestamptz, p_expires timestamptz, p_max_holds int,
+    p_idem_key text, p_idem_status int, p_idem_body text
+) RETURNS TABLE (result_outcome text, result_seats int[])
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_total int;
+    v_holds int;
+    v_seat int;
+    v_claim record;
+    v_taken int[] := '{}';
+    v_lapsed uuid[] := '{}';
+BEGIN
+    -- 1. Lock the show row: every change to this show's seats queues here.
+    SELECT s.total_seats INTO v_total FROM shows s WHERE s.id = p_show FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'show_not_found'::text, NULL::int[];
+        RETURN;
+    END IF;
+    -- 2. Every seat must exist.
+    IF EXISTS (SELECT 1 FROM unnest(p_seats) AS n WHERE n < 1 OR n > v_total) THEN
+        RETURN QUERY SELECT 'out_of_range'::text, ARRAY[v_total];
+        RETURN;
+    END IF;
+    -- A hold counts against the user's cap; the user row lock serialises their holds.
+    IF p_expires IS NOT NULL AND p_max_holds IS NOT NULL THEN
+        PERFORM 1 FROM users u WHERE u.id = p_user FOR NO KEY UPDATE;
+        SELECT count(*) INTO v_holds FROM bookings b
+        WHERE b.user_id = p_user AND b.status = 'PENDING' AND b.expires_at > p_now;
+        IF v_holds >= p_max_holds THEN
+            RETURN QUERY SELECT 'too_many_holds'::text, ARRAY[p_max_holds];
+            RETURN;
+        END IF;
+    END IF;
+    -- 3. Each seat's claim, read FOR SHARE: an active one refuses the booking, a
+    -- lapsed hold gives way.
+    FOREACH v_seat IN ARRAY p_seats LOOP
+        SELECT c.booking_id, c.expires_at INTO v_claim
+        FROM seat_claims c WHERE c.show_id = p_show AND c.seat = v_seat FOR SHARE;
+        CONTINUE WHEN NOT FOUND;
+        IF v_claim.expires_at IS NULL OR v_claim.expires_at > p_now THEN
+            v_taken := v_taken || v_seat;
+        ELSE
+            v_lapsed := v_lapsed || v_claim.booking_id;
+        END IF;
+    END LOOP;
+    IF cardinality(v_taken) > 0 THEN
+        RETURN QUERY SELECT 'conflict'::text, ARRAY(SELECT t FROM unnest(v_taken) AS t ORDER BY t);
+        RETURN;
+    END IF;
+    -- Lapsed holds on these seats expire and free all of their seats. Only claims
+    -- still lapsed are deleted, whatever changed while this waited.
+    IF cardinality(v_lapsed) > 0 THEN
+        UPDATE bookings b SET status = 'EXPIRED', expires_at = NULL
+        WHERE b.id = ANY (v_lapsed) AND b.status = 'PENDING';
+        DELETE FROM seat_claims c WHERE c.booking_id = ANY (v_lapsed) AND c.expires_at <= p_now;
+    END IF;
+    -- 4. The booking and its claims.
+    INSERT INTO bookings (id, show_id, user_id, user_name, seats, status, created_at, expires_at,
+                          idempotency_key)
+    VALUES (p_booking, p_show, p_user, p_user_name, p_seats,
+            CASE WHEN p_expires IS NULL THEN 'CONFIRMED' ELSE 'PENDING' END, p_now, p_expires,
+            p_idem_key);
+    INSERT INTO seat_claims (show_id, seat, booking_id, expires_at)
+    SELECT p_show, n, p_booking, p_expires FROM unnest(p_seats) AS n;
+    -- 5. The answer under its idempotency key, in the same transaction as the booking.
+    IF p_idem_key IS NOT NULL THEN
+        UPDATE idempotency_keys k
+        SET response_status = p_idem_status, response_body = p_idem_body, booking_id = p_booking
+        WHERE k.user_id = p_user AND k.key = p_idem_key;
+    END IF;
+    RETURN QUERY SELECT 'booked'::text, NULL::int[];
+END;
+$$;

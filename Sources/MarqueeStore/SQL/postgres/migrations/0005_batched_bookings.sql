@@ -1,0 +1,2 @@
+-- This step once created marquee_book_many(uuid, jsonb), one show's batch; 0007 drops it.
+-- The live functions are in functions/, one file each, applied after the migrations.

@@ -1,0 +1,2 @@
+-- This step once replaced marquee_book (each claim found by its full key) and added
+-- marquee_book_many(jsonb), a batch across shows. Both now live in functions/.
