@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import MarqueeCore
+import PostgresNIO
+
+/// Accounts: sign-up, login lookups, admins.
+extension PostgresStore {
+    static let userColumns = "id, name, email, role, created_at, password_hash"
+    typealias UserRow = (UUID, String, String, String, Date, String)
+
+    static func user(_ row: UserRow) -> User {
+        User(
+            id: row.0.uuidString.lowercased(), name: row.1, email: row.2,
+            role: UserRole(rawValue: row.3) ?? .customer, createdAt: row.4)
+    }
+
+    public func createUser(_ new: NewUser) async throws -> User {
+        let user = User(id: Identifier.make(), name: new.name, email: new.email, role: new.role, createdAt: new.createdAt)
+        do {
+            try await insert(user, passwordHash: new.passwordHash)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw MarqueeError.emailTaken
+        }
+        return user
+    }
+
+    func insert(_ user: User, passwordHash: String) async throws {
+        try await client.query(
+            """
+            INSERT INTO users (id, name, email, email_key, password_hash, role, created_at)
+            VALUES (\(UUID(uuidString: user.id)!), \(user.name), \(user.email), \(EmailAddress.key(user.email)),
+                    \(passwordHash), \(user.role.rawValue), \(user.createdAt))
+            """, logger: logger)
+    }
+
+    public func credentials(email: String) async throws -> Credentials? {
+        let rows = try await client.query(
+            "SELECT \(unescaped: Self.userColumns) FROM users WHERE email_key = \(EmailAddress.key(email))",
+            logger: logger)
+        for try await row in rows.decode(UserRow.self) {
+            return Credentials(user: Self.user(row), passwordHash: row.5)
+        }
+        return nil
+    }
+
+    public func user(id: String) async throws -> User? {
+        guard let uuid = UUID(uuidString: id) else { return nil }
+        let rows = try await client.query(
+            "SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(uuid)", logger: logger)
+        for try await row in rows.decode(UserRow.self) { return Self.user(row) }
+        return nil
+    }
+
+    public func ensureAdmin(email: String, name: String, passwordHash: String?, now: Date) async throws -> User {
+        let key = EmailAddress.key(email)
+        // One statement each way, so instances bootstrapping the same admin at once cannot
+        // both insert: the upsert resolves on the unique email key.
+        let query: PostgresQuery
+        if let passwordHash {
+            query = """
+                INSERT INTO users (id, name, email, email_key, password_hash, role, created_at)
+                VALUES (\(UUID()), \(name), \(email), \(key), \(passwordHash), 'admin', \(now))
+                ON CONFLICT (email_key) DO UPDATE SET role = 'admin', password_hash = EXCLUDED.password_hash
+                RETURNING \(unescaped: Self.userColumns)
+                """
+        } else {
+            query = """
+                UPDATE users SET role = 'admin' WHERE email_key = \(key)
+                RETURNING \(unescaped: Self.userColumns)
+                """
+        }
+        for try await row in try await client.query(query, logger: logger).decode(UserRow.self) {
+            return Self.user(row)
+        }
+        throw AdminBootstrapError.passwordRequired(email: email)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import MarqueeCore
+import PostgresNIO
+
+/// Bookings: the booking transaction (SQL/postgres/functions/marquee_book.sql), alone or
+/// many in one commit, and reading bookings back.
+extension PostgresStore {
+    public func book(_ request: BookingRequest, now: Date) async throws -> Booking {
+        guard let show = UUID(uuidString: request.showId), let id = UUID(uuidString: request.id) else {
+            throw MarqueeError.notFound("show")
+        }
+        guard let user = UUID(uuidString: request.userId) else { throw MarqueeError.notFound("user") }
+        let statement = PostgresStatements.Book(
+            id: id, show: show, user: user, userName: request.userName, seats: request.seats.seats.map { Int32($0) },
+            now: now, expires: request.holdUntil, maxHolds: request.maxActiveHolds.map { Int32($0) },
+            idempotencyKey: request.idempotency?.key.key, answerStatus: request.idempotency.map { Int32($0.response.status) },
+            answerBody: request.idempotency?.response.body)
+        for (outcome, detail) in try await client.execute(statement, logger: logger) {
+            return try Self.result(of: request, at: now, outcome: outcome, detail: detail).get()
+        }
+        throw BookingFunctionError.unexpectedAnswer
+    }
+
+    public func bookTogether(_ batch: [(request: BookingRequest, now: Date)]) async throws
+        -> [Result<Booking, MarqueeError>]
+    {
+        // Requests whose ids are not UUIDs are refused here, as book(_:now:) refuses them.
+        var results = [Result<Booking, MarqueeError>?](repeating: nil, count: batch.count)
+        var sent: [Int] = []
+        var items: [BatchItem] = []
+        for (index, (request, now)) in batch.enumerated() {
+            guard UUID(uuidString: request.showId) != nil, UUID(uuidString: request.id) != nil else {
+                results[index] = .failure(.notFound("show"))
+                continue
+            }
+            guard UUID(uuidString: request.userId) != nil else {
+                results[index] = .failure(.notFound("user"))
+                continue
+            }
+            sent.append(index)
+            items.append(BatchItem(request, now: now))
+        }
+        if !items.isEmpty {
+            let json = String(decoding: try JSONEncoder().encode(items), as: UTF8.self)
+            for (position, outcome, detail) in try await client.execute(
+                PostgresStatements.BookMany(requests: json), logger: logger)
+            {
+                guard (1...sent.count).contains(Int(position)) else { throw BookingFunctionError.unexpectedAnswer }
+                let index = sent[Int(position) - 1]
+                results[index] = try Self.result(of: batch[index].request, at: batch[index].now, outcome: outcome, detail: detail)
+            }
+        }
+        return try results.map { result in
+            guard let result else { throw BookingFunctionError.unexpectedAnswer }
+            return result
+        }
+    }
+
+    /// What one of `marquee_book`'s answers means for the request it answers.
+    static func result(of request: BookingRequest, at now: Date, outcome: String, detail: [Int32]?) throws
+        -> Result<Booking, MarqueeError>
+    {
+        switch outcome {
+        case "booked": .success(request.booking(at: now))
+        case "show_not_found": .failure(.notFound("show"))
+        case "out_of_range": .failure(SeatSet.rangeError(totalSeats: Int(detail?.first ?? 0)))
+        case "conflict": .failure(.seatsTaken((detail ?? []).map(Int.init)))
+        case "too_many_holds": .failure(.tooManyHolds(limit: Int(detail?.first ?? 0)))
+        default: throw BookingFunctionError.unexpectedAnswer
+        }
+    }
+
+    /// One request as `marquee_book_many` reads it; nil fields are left out (SQL NULL).
+    struct BatchItem: Encodable {
+        var id: String
+        var show_id: String
+        var user_id: String
+        var user_name: String
+        var seats: [Int]
+        var now_us: Int64
+        var expires_us: Int64?
+        var max_holds: Int?
+        var idem_key: String?
+        var idem_status: Int?
+        var idem_body: String?
+
+        init(_ request: BookingRequest, now: Date) {
+            func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+            id = request.id
+            show_id = request.showId
+            user_id = request.userId
+            user_name = request.userName
+            seats = request.seats.seats
+            now_us = micros(now)
+            expires_us = request.holdUntil.map(micros)
+            max_holds = request.maxActiveHolds
+            idem_key = request.idempotency?.key.key
+            idem_status = request.idempotency?.response.status
+            idem_body = request.idempotency?.response.body
+        }
+    }
+
+    static let bookingColumns = "id, show_id, user_id, user_name, seats, status, created_at, expires_at"
+    typealias BookingRow = (UUID, UUID, UUID, String, [Int32], String, Date, Date?)
+
+    static func booking(_ row: BookingRow) -> Booking {
+        Booking(
+            id: row.0.uuidString.lowercased(), showId: row.1.uuidString.lowercased(),
+            userId: row.2.uuidString.lowercased(), userName: row.3, seats: row.4.map(Int.init).sorted(),
+            status: BookingStatus(rawValue: row.5) ?? .cancelled, createdAt: row.6, expiresAt: row.7)
+    }
+
+    public func bookings(userId: String) async throws -> [Booking] {
+        guard let uuid = UUID(uuidString: userId) else { return [] }
+        var result: [Booking] = []
+        for try await row in try await client.query(
+            """
+            SELECT \(unescaped: Self.bookingColumns) FROM bookings WHERE user_id = \(uuid)
+            ORDER BY created_at DESC, id DESC
+            """, logger: logger
+        ).decode(BookingRow.self) {
+            result.append(Self.booking(row))
+        }
+        return result
+    }
+
+    public func booking(id: String) async throws -> Booking? {
+        guard let uuid = UUID(uuidString: id) else { return nil }
+        for try await row in try await client.query(
+            "SELECT \(unescaped: Self.bookingColumns) FROM bookings WHERE id = \(uuid)", logger: logger
+        ).decode(BookingRow.self) {
+            return Self.booking(row)
+        }
+        return nil
+    }
+}
