@@ -29,16 +29,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
-        // Thin executable: parses the command line, bootstraps logging, runs.
+        // The executable: @main only. The commands are in MarqueeServer/Commands, where tests reach them.
         .executableTarget(
             name: "marquee",
-            dependencies: [
-                "MarqueeServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+            dependencies: ["MarqueeServer"],
             swiftSettings: swiftSettings
         ),
         // The booking domain: rules, errors and seat sets. No I/O.
@@ -85,6 +79,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The web app, built from web/ by scripts/build-web and committed, so that
             // `swift run` serves it without Node.
@@ -109,6 +104,7 @@ let package = Package(
             dependencies: [
                 "MarqueeServer",
                 "MarqueeStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),

@@ -65,14 +65,17 @@ public func buildApplication(
 
     let started = StartupGate()
     let sweeper = HoldSweeper(
-        store: opened.store, interval: configuration.sweepInterval, keyRetention: configuration.idempotencyRetention,
-        logger: logger, metrics: metrics, clock: clock, started: started, changes: changes,
-        eventRetention: configuration.eventRetention)
+        store: opened.store, interval: configuration.sweepInterval, logger: logger, metrics: metrics, clock: clock,
+        started: started, changes: changes,
+        retention: RetentionSweep(
+            store: opened.store, keyRetention: configuration.idempotencyRetention,
+            eventRetention: configuration.eventRetention))
     let relay = EventRelay(
         store: opened.store, hub: hub, cache: cache, changes: changes, logger: logger, started: started,
         pollInterval: configuration.eventPollInterval, heartbeat: configuration.eventHeartbeat)
     let webhooks = WebhookDispatcher(
-        store: opened.store, policy: configuration.webhookRetry, changes: changes, logger: logger, started: started)
+        store: opened.store, policy: configuration.webhookRetry, changes: changes, logger: logger, started: started,
+        clock: clock)
     var services = opened.services + [sweeper, relay, webhooks]
     if let postgres = opened.store as? PostgresStore, let url = configuration.databaseURL {
         let listener = PostgresChangeListener(

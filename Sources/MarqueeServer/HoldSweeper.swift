@@ -4,13 +4,14 @@ import MarqueeCore
 import MarqueeStore
 import ServiceLifecycle
 
-/// Marks lapsed holds `EXPIRED` and forgets idempotency keys past their retention, on an
-/// interval. Expiry never waits for it (every read and booking treats a lapsed hold as free);
-/// it keeps statuses honest and tables small. Safe with any number of instances sweeping.
+/// Marks lapsed holds `EXPIRED` on an interval, and tells the outbox reader when it did.
+/// Expiry never waits for it: every read and booking treats a lapsed hold as free
+/// (SQL/postgres/functions/marquee_book.sql, SQLiteStore+Bookings.swift), and this keeps
+/// statuses honest. Safe with any number of instances sweeping. Each pass also runs the
+/// ``RetentionSweep``, which forgets what is kept only for a while.
 struct HoldSweeper: Service {
     let store: any BookingStore
     let interval: Duration
-    let keyRetention: Duration
     let logger: Logger
     let metrics: MarqueeMetrics
     let clock: @Sendable () -> Date
@@ -18,8 +19,8 @@ struct HoldSweeper: Service {
     let started: StartupGate
     /// Told when holds expire, so live seat maps and caches hear of it.
     let changes: ChangeFeed
-    /// How long outbox events are kept.
-    let eventRetention: Duration
+    /// Old idempotency keys and outbox events, forgotten after each pass.
+    let retention: RetentionSweep
 
     func run() async throws {
         // A shutdown before start-up finished must not leave this waiting.
@@ -30,7 +31,7 @@ struct HoldSweeper: Service {
         }
     }
 
-    /// One pass: expire lapsed holds in batches, then purge old keys.
+    /// One pass: expire lapsed holds in batches, then forget what is past its retention.
     func sweep() async {
         do {
             var expired = 0
@@ -40,17 +41,34 @@ struct HoldSweeper: Service {
                 expired += batch
             } while batch == 500 && !Task.isCancelled
             metrics.holdsExpired(expired)
-            if expired > 0 { changes.poke() }
-            let purged = try await store.purgeIdempotencyKeys(
-                createdBefore: clock().addingTimeInterval(-keyRetention.seconds))
-            // Event times come from the database's clock, so the cutoff is real time too.
-            let pruned = try await store.pruneEvents(createdBefore: Date().addingTimeInterval(-eventRetention.seconds))
-            if expired > 0 || purged > 0 || pruned > 0 {
-                logger.info(
-                    "Swept", metadata: ["holds_expired": "\(expired)", "keys_purged": "\(purged)", "events_pruned": "\(pruned)"])
+            if expired > 0 {
+                changes.poke()
+                logger.info("Holds expired", metadata: ["holds_expired": "\(expired)"])
             }
         } catch {
             logger.warning("Sweep failed; trying again next interval", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        await retention.sweep(now: clock(), logger: logger)
+    }
+}
+
+/// Forgets idempotency keys and outbox events past their retention. Event times come from
+/// the database's clock, and with the real clock `now` is the same time.
+struct RetentionSweep: Sendable {
+    let store: any BookingStore
+    let keyRetention: Duration
+    let eventRetention: Duration
+
+    func sweep(now: Date, logger: Logger) async {
+        do {
+            let purged = try await store.purgeIdempotencyKeys(createdBefore: now.addingTimeInterval(-keyRetention.seconds))
+            let pruned = try await store.pruneEvents(createdBefore: now.addingTimeInterval(-eventRetention.seconds))
+            if purged > 0 || pruned > 0 {
+                logger.info("Swept", metadata: ["keys_purged": "\(purged)", "events_pruned": "\(pruned)"])
+            }
+        } catch {
+            logger.warning(
+                "Retention sweep failed; trying again next interval", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 }

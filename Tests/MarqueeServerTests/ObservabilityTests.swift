@@ -102,17 +102,18 @@ final class LogLines: Sendable {
         let lines = LogLines()
         let gate = StartupGate()
         let sweeper = HoldSweeper(
-            store: store, interval: .milliseconds(20), keyRetention: .seconds(86_400), logger: lines.logger(),
+            store: store, interval: .milliseconds(20), logger: lines.logger(),
             metrics: MarqueeMetrics(factory: MetricsSetup().factory), clock: { Date() }, started: gate,
-            changes: ChangeFeed(), eventRetention: .seconds(86_400))
+            changes: ChangeFeed(),
+            retention: RetentionSweep(store: store, keyRetention: .seconds(86_400), eventRetention: .seconds(86_400)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await sweeper.run() }
             try await Task.sleep(for: .milliseconds(150))
-            #expect(!lines.all.contains { $0.contains("Sweep failed") }, "swept before the schema existed")
+            #expect(!lines.all.contains { $0.contains("Sweep failed") || $0.contains("Retention sweep failed") }, "swept before the schema existed")
             try await store.migrate()
             gate.open()
             try await Task.sleep(for: .milliseconds(150))
-            #expect(!lines.all.contains { $0.contains("Sweep failed") })
+            #expect(!lines.all.contains { $0.contains("Sweep failed") || $0.contains("Retention sweep failed") })
             group.cancelAll()
         }
     }

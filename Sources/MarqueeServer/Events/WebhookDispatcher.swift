@@ -19,6 +19,7 @@ struct WebhookDispatcher: Service {
     let started: StartupGate
     let pollInterval: Duration
     let requestTimeout: Duration
+    let clock: @Sendable () -> Date
     private let wakeups: Wakeups
 
     /// How long a claimed delivery is held before another attempt may take it.
@@ -27,7 +28,8 @@ struct WebhookDispatcher: Service {
 
     init(
         store: any BookingStore, policy: RetryPolicy, changes: ChangeFeed, logger: Logger, started: StartupGate,
-        pollInterval: Duration = .seconds(1), requestTimeout: Duration = .seconds(10)
+        pollInterval: Duration = .seconds(1), requestTimeout: Duration = .seconds(10),
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.policy = policy
@@ -35,6 +37,7 @@ struct WebhookDispatcher: Service {
         self.started = started
         self.pollInterval = pollInterval
         self.requestTimeout = requestTimeout
+        self.clock = clock
         wakeups = changes.wakeups()
     }
 
@@ -67,13 +70,13 @@ struct WebhookDispatcher: Service {
         do {
             var batch: [DeliveryAttempt]
             repeat {
-                batch = try await store.claimDeliveries(now: Date(), limit: Self.batchSize, lease: lease)
+                batch = try await store.claimDeliveries(now: clock(), limit: Self.batchSize, lease: lease)
                 await withDiscardingTaskGroup { group in
                     for attempt in batch {
                         group.addTask {
                             let outcome = await send(attempt, with: client)
                             do {
-                                try await store.recordDelivery(id: attempt.deliveryId, outcome: outcome, now: Date())
+                                try await store.recordDelivery(id: attempt.deliveryId, outcome: outcome, now: clock())
                             } catch {
                                 logger.warning(
                                     "Recording a webhook delivery failed; it is sent again after its lease",
@@ -89,7 +92,7 @@ struct WebhookDispatcher: Service {
     }
 
     func send(_ attempt: DeliveryAttempt, with client: HTTPClient) async -> DeliveryOutcome {
-        let timestamp = Int(Date().timeIntervalSince1970)
+        let timestamp = Int(clock().timeIntervalSince1970)
         var request = HTTPClientRequest(url: attempt.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -107,10 +110,10 @@ struct WebhookDispatcher: Service {
             _ = try? await response.body.collect(upTo: 64 * 1024)
             let code = Int(response.status.code)
             if (200..<300).contains(code) { return .delivered(statusCode: code) }
-            return policy.outcome(afterFailed: attempt.attempt, statusCode: code, error: "HTTP \(code)", now: Date())
+            return policy.outcome(afterFailed: attempt.attempt, statusCode: code, error: "HTTP \(code)", now: clock())
         } catch {
             return policy.outcome(
-                afterFailed: attempt.attempt, statusCode: nil, error: "\(error)".prefix(300).description, now: Date())
+                afterFailed: attempt.attempt, statusCode: nil, error: "\(error)".prefix(300).description, now: clock())
         }
     }
 }

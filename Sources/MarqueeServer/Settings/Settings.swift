@@ -1,10 +1,13 @@
 import ArgumentParser
 import Foundation
 import Logging
-import MarqueeServer
 
 /// Every setting, as a flag or an environment variable (the flag wins). `--help` lists them.
-struct Settings: ParsableArguments {
+/// The commands of the `marquee` executable take these as an option group; ``resolve(environment:)``
+/// turns them into the typed ``AppConfiguration``.
+public struct Settings: ParsableArguments {
+    public init() {}
+
     @Option(help: "Address to listen on. [MARQUEE_HOST, default 127.0.0.1]") var host: String?
     @Option(help: "Port to listen on. [MARQUEE_PORT, default 8080]") var port: Int?
     @Option(help: "SQLite file, used when no PostgreSQL URL is set. [MARQUEE_DATABASE_PATH, default marquee.sqlite]")
@@ -73,7 +76,7 @@ struct Settings: ParsableArguments {
     /// The typed configuration: flags, then the environment, then defaults, all checked.
     /// Secrets (DATABASE_URL, MARQUEE_JWT_KEYS, MARQUEE_ADMIN_PASSWORD) may also come from the
     /// file a `…_FILE` variable names.
-    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
+    public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
         func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         let secrets = SecretSource(environment: environment)
         func number(_ flag: Int?, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
