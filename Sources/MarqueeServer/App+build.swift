@@ -23,8 +23,8 @@ public func buildApplication(
     let opened = try openStore(configuration, logger: logger)
     let keys = try signingKeys(configuration)
     let passwords = PasswordHasher(cost: configuration.bcryptCost)
-    let changes = ChangeFeed()
-    let hub = EventHub()
+    let changes = OutboxSignal()
+    let hub = LiveStreamHub()
     let cache = ReadCache(timeToLive: configuration.readCacheTTL)
     let handlers = APIHandlers(
         store: opened.store,
@@ -70,19 +70,19 @@ public func buildApplication(
         retention: RetentionSweep(
             store: opened.store, keyRetention: configuration.idempotencyRetention,
             eventRetention: configuration.eventRetention))
-    let relay = EventRelay(
+    let reader = OutboxReader(
         store: opened.store, hub: hub, cache: cache, changes: changes, logger: logger, started: started,
         pollInterval: configuration.eventPollInterval, heartbeat: configuration.eventHeartbeat)
     let webhooks = WebhookDispatcher(
         store: opened.store, policy: configuration.webhookRetry, changes: changes, logger: logger, started: started,
         clock: clock)
-    var services = opened.services + [sweeper, relay, webhooks]
+    var services = opened.services + [sweeper, reader, webhooks]
     if let postgres = opened.store as? PostgresStore, let url = configuration.databaseURL {
-        let listener = PostgresChangeListener(
+        let listener = InstanceListener(
             configuration: try PostgresURL.connectionConfiguration(url), logger: logger, ignoring: postgres.instanceID,
-            onChange: { relay.poke() })
+            onChange: { reader.wake() })
         services.append(
-            PostgresChangeService(store: postgres, listener: listener, changes: changes, logger: logger, started: started))
+            InstanceNotifier(store: postgres, listener: listener, changes: changes, logger: logger, started: started))
     }
     let database = configuration.databaseURL.map { _ in "PostgreSQL" } ?? "SQLite \(configuration.databasePath)"
     let scheme = configuration.tls == nil ? "http" : "https"

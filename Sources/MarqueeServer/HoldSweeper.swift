@@ -18,7 +18,7 @@ struct HoldSweeper: Service {
     /// Opens when the schema is migrated.
     let started: StartupGate
     /// Told when holds expire, so live seat maps and caches hear of it.
-    let changes: ChangeFeed
+    let changes: OutboxSignal
     /// Old idempotency keys and outbox events, forgotten after each pass.
     let retention: RetentionSweep
 
@@ -42,7 +42,7 @@ struct HoldSweeper: Service {
             } while batch == 500 && !Task.isCancelled
             metrics.holdsExpired(expired)
             if expired > 0 {
-                changes.poke()
+                changes.unseenChange()
                 logger.info("Holds expired", metadata: ["holds_expired": "\(expired)"])
             }
         } catch {

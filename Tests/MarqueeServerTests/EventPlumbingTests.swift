@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func aStreamGetsOnlyItsShowsSeatChangesWrittenAsServerSentEvents() async {
-        let hub = EventHub()
+        let hub = LiveStreamHub()
         let subscription = hub.subscribe(showId: "s1")
         hub.publish([
             Self.event(1, show: "s2"), Self.event(2, .holdConfirmed), Self.event(3, .bookingCancelled, seats: [4]),
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func aStreamThatFallsTooFarBehindIsEndedNotFedAPartialPicture() async {
-        let hub = EventHub(backlog: 2)
+        let hub = LiveStreamHub(backlog: 2)
         let subscription = hub.subscribe(showId: "s1")
         hub.publish((1...5).map { Self.event($0) })
         var received: [Int64] = []
@@ -212,7 +212,7 @@ import Testing
     }
 
     @Test func aLiveStreamOpensThenSkipsWhatItsOpeningCoveredAndEndsWithTheSubscription() async {
-        let hub = EventHub()
+        let hub = LiveStreamHub()
         let subscription = hub.subscribe(showId: "s1")
         let stream = LiveSeatStream(opening: "OPEN\n", subscription: subscription, after: 2)
         hub.publish([Self.event(2), Self.event(3, seats: [9])])
@@ -224,7 +224,7 @@ import Testing
     }
 
     /// How many wake-ups the reader has waiting (at most one: they coalesce). Ends the reader.
-    static func waiting(_ wakeups: Wakeups) async -> Int {
+    static func waiting(_ wakeups: OutboxWakeups) async -> Int {
         wakeups.continuation.finish()
         var count = 0
         for await _ in wakeups.stream { count += 1 }
@@ -232,28 +232,28 @@ import Testing
     }
 
     @Test func anOwnChangeWakesOnlyReadersThatWantItAndAnyOtherChangeWakesAll() async {
-        let hub = EventHub()
-        let quiet = ChangeFeed()
-        let (relay, notifier) = (quiet.wakeups(wantsOwnChanges: { hub.isWatched }), quiet.wakeups())
-        quiet.announceOwnChange()
-        #expect(await Self.waiting(relay) == 0, "with no stream open, the relay is not woken by an own change")
+        let hub = LiveStreamHub()
+        let quiet = OutboxSignal()
+        let (reader, notifier) = (quiet.subscribe(wantsOwnChanges: { hub.isWatched }), quiet.subscribe())
+        quiet.ownCommit()
+        #expect(await Self.waiting(reader) == 0, "with no stream open, the reader is not woken by an own change")
         #expect(await Self.waiting(notifier) == 1)
 
-        let watched = ChangeFeed()
+        let watched = OutboxSignal()
         let subscription = hub.subscribe(showId: "s1")
-        let watchingRelay = watched.wakeups(wantsOwnChanges: { hub.isWatched })
-        watched.announceOwnChange()
-        #expect(await Self.waiting(watchingRelay) == 1, "a stream is open: the relay reads at once")
+        let watchingReader = watched.subscribe(wantsOwnChanges: { hub.isWatched })
+        watched.ownCommit()
+        #expect(await Self.waiting(watchingReader) == 1, "a stream is open: the reader reads at once")
         subscription.finish()
 
-        let expiries = ChangeFeed()
-        let idleRelay = expiries.wakeups(wantsOwnChanges: { hub.isWatched })
-        expiries.poke()
-        #expect(await Self.waiting(idleRelay) == 1, "expired holds are news to the cache, stream or not")
+        let expiries = OutboxSignal()
+        let idleReader = expiries.subscribe(wantsOwnChanges: { hub.isWatched })
+        expiries.unseenChange()
+        #expect(await Self.waiting(idleReader) == 1, "expired holds are news to the cache, stream or not")
     }
 
     @Test func aClientThatGoesAwayEndsItsSubscription() async {
-        let hub = EventHub()
+        let hub = LiveStreamHub()
         do {
             let stream = LiveSeatStream(opening: "", subscription: hub.subscribe(showId: "s1"), after: 0)
             var iterator = stream.makeAsyncIterator()

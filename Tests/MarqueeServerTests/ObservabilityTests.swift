@@ -104,7 +104,7 @@ final class LogLines: Sendable {
         let sweeper = HoldSweeper(
             store: store, interval: .milliseconds(20), logger: lines.logger(),
             metrics: MarqueeMetrics(factory: MetricsSetup().factory), clock: { Date() }, started: gate,
-            changes: ChangeFeed(),
+            changes: OutboxSignal(),
             retention: RetentionSweep(store: store, keyRetention: .seconds(86_400), eventRetention: .seconds(86_400)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await sweeper.run() }

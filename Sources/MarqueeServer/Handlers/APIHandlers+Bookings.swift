@@ -104,7 +104,7 @@ extension APIHandlers {
             return booking
         } catch {
             // A lapsed hold is marked EXPIRED on the way to this refusal: that is news too.
-            changes.poke()
+            changes.unseenChange()
             throw error
         }
     }

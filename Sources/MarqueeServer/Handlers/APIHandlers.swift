@@ -18,9 +18,9 @@ struct APIHandlers: APIProtocol {
     let registry: PrometheusCollectorRegistry
     let clock: @Sendable () -> Date
     /// Live seat events, by show, for `GET /api/shows/{id}/events`.
-    let events: EventHub
+    let events: LiveStreamHub
     /// Where this instance announces its own changes.
-    let changes: ChangeFeed
+    let changes: OutboxSignal
     let cache: ReadCache
     /// Accounts read recently for tokens.
     let accounts: AccountCache
@@ -32,7 +32,7 @@ struct APIHandlers: APIProtocol {
     /// (which tells live streams), the webhook dispatcher and, through PostgreSQL, the other instances.
     func announceChange(showId: String) {
         cache.invalidate(showIds: [showId])
-        changes.announceOwnChange()
+        changes.ownCommit()
     }
 
     /// The user the request's bearer token names; 401 without a valid token.

@@ -8,7 +8,7 @@ import Testing
 @testable import MarqueeServer
 
 /// The relay on a real SQLite store: which changes make it read the outbox.
-@Suite struct EventRelayTests {
+@Suite struct OutboxReaderTests {
     @Test func anOwnChangeIsReadAtOnceOnlyWhileAStreamIsOpenAndExpiriesAlways() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -25,10 +25,10 @@ import Testing
                 now: Date())
         }
 
-        let (hub, cache, changes, gate) = (EventHub(), ReadCache(timeToLive: .seconds(3600)), ChangeFeed(), StartupGate())
-        // No timer reads, only wake-ups; a quick heartbeat, which starts once the relay has
+        let (hub, cache, changes, gate) = (LiveStreamHub(), ReadCache(timeToLive: .seconds(3600)), OutboxSignal(), StartupGate())
+        // No timer reads, only wake-ups; a quick heartbeat, which starts once the reader has
         // found where the outbox ends (a change before that would pass it by).
-        let relay = EventRelay(
+        let reader = OutboxReader(
             store: store, hub: hub, cache: cache, changes: changes, logger: Logger(label: "test"), started: gate,
             pollInterval: .seconds(3600), heartbeat: .milliseconds(20))
         func cacheMap(of show: Show) {
@@ -51,28 +51,28 @@ import Testing
         let slow = Duration.seconds(30)
         gate.open()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await relay.run() }
+            group.addTask { try await reader.run() }
             try await waitFor(within: slow) { received.withLock { $0.heartbeats > 0 } }
 
             // A stream open: an own change is read at once and reaches it.
             try await book(second, 1)
-            changes.announceOwnChange()
+            changes.ownCommit()
             try await waitFor(within: slow) { received.withLock { !$0.frames.isEmpty } }
             #expect(received.withLock { $0.frames.count == 1 && $0.frames[0].contains("\"taken\":[1]") })
             subscription.finish()
             await watcher.value
 
             // No stream open: an own change does not wake the reader (the handler dropped the
-            // show from the cache itself; this entry stands in for one the relay would drop).
+            // show from the cache itself; this entry stands in for one the reader would drop).
             let mapOfFirst = "/api/shows/\(first.id)"
             cacheMap(of: first)
             try await book(first, 1)
-            changes.announceOwnChange()
+            changes.ownCommit()
             try await Task.sleep(for: .milliseconds(500))
-            #expect(cache.entry(mapOfFirst) != nil, "the relay read the outbox after an own change")
+            #expect(cache.entry(mapOfFirst) != nil, "the reader read the outbox after an own change")
 
-            // Expired holds (a poke) are read at once, stream or not.
-            changes.poke()
+            // Expired holds (an unseen change) are read at once, stream or not.
+            changes.unseenChange()
             try await waitFor(within: slow) { cache.entry(mapOfFirst) == nil }
             group.cancelAll()
         }

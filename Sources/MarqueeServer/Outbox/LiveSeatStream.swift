@@ -8,7 +8,7 @@ struct LiveSeatStream: AsyncSequence, Sendable {
     typealias Element = ArraySlice<UInt8>
 
     let opening: String
-    let subscription: EventHub.Subscription
+    let subscription: LiveStreamHub.Subscription
     /// Events up to this id are already in the opening.
     let after: Int64
 
@@ -20,11 +20,11 @@ struct LiveSeatStream: AsyncSequence, Sendable {
     /// A class, so that when the server drops it (the client went away) the subscription ends.
     final class Iterator: AsyncIteratorProtocol {
         private var opening: ArraySlice<UInt8>?
-        private var items: AsyncStream<EventHub.Item>.Iterator
+        private var items: AsyncStream<LiveStreamHub.Item>.Iterator
         private let after: Int64
         private let finish: @Sendable () -> Void
 
-        init(opening: ArraySlice<UInt8>, items: AsyncStream<EventHub.Item>.Iterator, after: Int64,
+        init(opening: ArraySlice<UInt8>, items: AsyncStream<LiveStreamHub.Item>.Iterator, after: Int64,
              finish: @escaping @Sendable () -> Void) {
             self.opening = opening
             self.items = items

@@ -20,14 +20,14 @@ struct WebhookDispatcher: Service {
     let pollInterval: Duration
     let requestTimeout: Duration
     let clock: @Sendable () -> Date
-    private let wakeups: Wakeups
+    private let wakeups: OutboxWakeups
 
     /// How long a claimed delivery is held before another attempt may take it.
     var lease: Duration { requestTimeout * 3 }
     static let batchSize = 20
 
     init(
-        store: any BookingStore, policy: RetryPolicy, changes: ChangeFeed, logger: Logger, started: StartupGate,
+        store: any BookingStore, policy: RetryPolicy, changes: OutboxSignal, logger: Logger, started: StartupGate,
         pollInterval: Duration = .seconds(1), requestTimeout: Duration = .seconds(10),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -38,7 +38,7 @@ struct WebhookDispatcher: Service {
         self.pollInterval = pollInterval
         self.requestTimeout = requestTimeout
         self.clock = clock
-        wakeups = changes.wakeups()
+        wakeups = changes.subscribe()
     }
 
     func run() async throws {
@@ -115,15 +115,5 @@ struct WebhookDispatcher: Service {
             return policy.outcome(
                 afterFailed: attempt.attempt, statusCode: nil, error: "\(error)".prefix(300).description, now: clock())
         }
-    }
-}
-
-/// The signature a receiver checks: `v1=` and the hex HMAC-SHA256, keyed with the webhook's
-/// secret, of the timestamp, a dot and the body. The timestamp lets receivers refuse replays.
-enum WebhookSignature {
-    static func header(secret: String, timestamp: Int, body: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(
-            for: Data("\(timestamp).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return "v1=" + mac.hexString
     }
 }

@@ -13,7 +13,7 @@ struct ChangeListenerTests {
         try await StoreHarness.withStore(.postgres) { fixture in
             let url = try #require(fixture.databaseURL)
             let calls = Mutex(0)
-            let listener = PostgresChangeListener(
+            let listener = InstanceListener(
                 configuration: try PostgresURL.connectionConfiguration(url), logger: StoreHarness.logger,
                 ignoring: "this-instance"
             ) { calls.withLock { $0 += 1 } }
@@ -22,7 +22,7 @@ struct ChangeListenerTests {
                 defer { group.cancelAll() }
                 try await waitUntil { calls.withLock { $0 } == 1 }  // the catch-up after connecting
                 for sender in ["this-instance", "this-instance", "another-instance"] {
-                    try await fixture.execute("SELECT pg_notify('\(PostgresChanges.channel)', '\(sender)')")
+                    try await fixture.execute("SELECT pg_notify('\(InstanceListener.channel)', '\(sender)')")
                 }
                 // Counted as well, this instance's own two would bring the count to 4 within
                 // the pause.

@@ -5,7 +5,7 @@ import NIOConcurrencyHelpers
 /// as Server-Sent Events (once per event, not once per stream), and a heartbeat to every
 /// stream from one timer. A stream that falls too far behind is ended rather than fed a
 /// partial picture; its client reconnects with `Last-Event-ID` and catches up from the outbox.
-final class EventHub: Sendable {
+final class LiveStreamHub: Sendable {
     /// What a stream receives.
     enum Item: Sendable {
         case event(id: Int64, frame: ArraySlice<UInt8>)

@@ -12,18 +12,18 @@ import ServiceLifecycle
 /// and by this instance's own changes while a live stream is open. With no stream open, an
 /// own change needs no read: its show has already left the cache, so the read waits for the
 /// next wake-up or tick. At one booking connection that saves a third of the statements.
-struct EventRelay: Service {
+struct OutboxReader: Service {
     let store: any BookingStore
-    let hub: EventHub
+    let hub: LiveStreamHub
     let cache: ReadCache
     let logger: Logger
     let started: StartupGate
     let pollInterval: Duration
     let heartbeat: Duration
-    private let wakeups: Wakeups
+    private let wakeups: OutboxWakeups
 
     init(
-        store: any BookingStore, hub: EventHub, cache: ReadCache, changes: ChangeFeed, logger: Logger,
+        store: any BookingStore, hub: LiveStreamHub, cache: ReadCache, changes: OutboxSignal, logger: Logger,
         started: StartupGate, pollInterval: Duration = .seconds(1), heartbeat: Duration = .seconds(15)
     ) {
         self.store = store
@@ -33,11 +33,11 @@ struct EventRelay: Service {
         self.started = started
         self.pollInterval = pollInterval
         self.heartbeat = heartbeat
-        wakeups = changes.wakeups(wantsOwnChanges: { [hub] in hub.isWatched })
+        wakeups = changes.subscribe(wantsOwnChanges: { [hub] in hub.isWatched })
     }
 
     /// Asks for a read of the outbox soon (a notification from another instance).
-    func poke() { wakeups.poke() }
+    func wake() { wakeups.wake() }
 
     func run() async throws {
         defer { hub.finishAll() }
@@ -53,14 +53,14 @@ struct EventRelay: Service {
                         hub.heartbeat()
                     }
                 }
-                await wakeups.run(every: pollInterval) { await relay(from: &cursor) }
+                await wakeups.run(every: pollInterval) { await passOn(from: &cursor) }
                 group.cancelAll()
             }
         }
     }
 
     /// Reads and passes on everything new, in batches.
-    private func relay(from cursor: inout OutboxCursor) async {
+    private func passOn(from cursor: inout OutboxCursor) async {
         let batchSize = 500
         do {
             var batch: [BookingEvent]
@@ -84,33 +84,5 @@ struct EventRelay: Service {
             }
         }
         return nil
-    }
-}
-
-/// Runs the PostgreSQL side of change announcements: `NOTIFY` after this instance's
-/// commits (coalesced), and the `LISTEN` connection that wakes the relay for everyone else's.
-struct PostgresChangeService: Service {
-    let store: PostgresStore
-    let listener: PostgresChangeListener
-    let changes: ChangeFeed
-    let logger: Logger
-    let started: StartupGate
-
-    func run() async throws {
-        let localChanges = changes.wakeups()
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await listener.run() }
-                group.addTask {
-                    await started.wait()
-                    await localChanges.run(every: nil) {
-                        do { try await store.notifyChanges() } catch {
-                            logger.warning("NOTIFY failed; other instances catch up within a second",
-                                           metadata: ["error": "\(String(reflecting: error))"])
-                        }
-                    }
-                }
-            }
-        }
     }
 }
