@@ -40,12 +40,17 @@ public func buildApplication(
         registry: setup.registry,
         clock: clock,
         events: hub,
-        changes: changes,
         cache: cache,
         accounts: AccountCache(),
-        bookings: BookingCoalescer(
-            store: opened.store, limits: configuration.bookingLimits,
-            observer: .init(batch: metrics.bookingBatch(size:), refused: metrics.bookingRefused))
+        desk: BookingDesk(
+            store: opened.store,
+            coalescer: BookingCoalescer(
+                store: opened.store, limits: configuration.bookingLimits,
+                observer: .init(batch: metrics.bookingBatch(size:), refused: metrics.bookingRefused)),
+            rules: .init(
+                maxSeatsPerBooking: configuration.maxSeatsPerBooking, holdDuration: configuration.holdDuration,
+                maxActiveHolds: configuration.maxActiveHolds),
+            transcript: .api, metrics: metrics, cache: cache, changes: changes, clock: clock)
     )
 
     let router = Router(context: MarqueeRequestContext.self)

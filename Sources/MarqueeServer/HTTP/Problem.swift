@@ -177,15 +177,3 @@ struct Problem: Error, Sendable, Encodable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: encodedBody)))
     }
 }
-
-/// An answer stored under an idempotency key, sent again exactly as it was.
-struct ReplayedAnswer: Error, Sendable {
-    var stored: StoredResponse
-
-    var response: Response {
-        let contentType = stored.status < 300 ? "application/json; charset=utf-8" : "application/problem+json"
-        return Response(
-            status: .init(code: stored.status), headers: [.contentType: contentType],
-            body: .init(byteBuffer: ByteBuffer(string: stored.body)))
-    }
-}

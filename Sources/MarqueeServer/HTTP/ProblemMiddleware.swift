@@ -14,10 +14,6 @@ struct ProblemMiddleware: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let replay as ReplayedAnswer {
-            return replay.response
-        } catch let error as ServerError where error.underlyingError is ReplayedAnswer {
-            return (error.underlyingError as! ReplayedAnswer).response
         } catch {
             let problem = Self.problem(for: error)
             if problem.status.code >= 500 && problem.status != .serviceUnavailable {

@@ -30,6 +30,10 @@ struct RequestScope: Sendable {
     var idempotencyKey: String?
     /// The authenticated user's id, once a handler knows it (for the access log).
     let user = NIOLockedValueBox<String?>(nil)
+    /// An answer stored under an Idempotency-Key, to be sent again as it was. The generated
+    /// layer sends only the status of an answer its document does not name, so a handler
+    /// leaves the stored answer here and ``RequestScopeMiddleware`` writes it out.
+    let replay = NIOLockedValueBox<StoredResponse?>(nil)
 
     /// The token of an `Authorization: Bearer …` header, if there is one. (Trimmed by hand:
     /// Foundation's `trimmingCharacters` goes through NSString on Linux, and cost 6% of a
@@ -66,6 +70,7 @@ struct RequestScopeMiddleware: RouterMiddleware {
         var response = try await RequestScope.$current.withValue(scope) {
             try await next(request, context)
         }
+        if let stored = scope.replay.withLockedValue({ $0 }) { response = stored.response }
         response.headers[Self.header] = id
         response.headers[.xContentTypeOptions] = "nosniff"
         // Answers to authenticated requests are personal: no cache may keep them.
@@ -107,5 +112,15 @@ struct BodyLimitMiddleware: RouterMiddleware {
             throw Problem.contentTooLarge(maxBytes)
         }
         return try await next(request, context)
+    }
+}
+
+extension StoredResponse {
+    /// The stored answer as it was first sent: a booking as JSON, a refusal as problem details.
+    var response: Response {
+        let contentType = status < 300 ? "application/json; charset=utf-8" : "application/problem+json"
+        return Response(
+            status: .init(code: status), headers: [.contentType: contentType],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }

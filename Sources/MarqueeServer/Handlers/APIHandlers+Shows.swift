@@ -22,7 +22,7 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw MarqueeError.validation([]) }
         let show = try NewShow(name: body.name, startTime: body.startTime, totalSeats: body.totalSeats)
         let created = try await store.createShow(show, now: clock())
-        announceChange(showId: created.id)
+        desk.showChanged(created.id)
         return .created(.init(body: .json(.init(created))))
     }
 }

@@ -19,21 +19,11 @@ struct APIHandlers: APIProtocol {
     let clock: @Sendable () -> Date
     /// Live seat events, by show, for `GET /api/shows/{id}/events`.
     let events: LiveStreamHub
-    /// Where this instance announces its own changes.
-    let changes: OutboxSignal
     let cache: ReadCache
     /// Accounts read recently for tokens.
     let accounts: AccountCache
-    /// Where booking requests go: together with others for the same show, within limits.
-    let bookings: BookingCoalescer
-
-    /// After a change this instance made: its cached reads of the show go at once (so the
-    /// caller's next read sees the change), and the change is announced to the outbox reader
-    /// (which tells live streams), the webhook dispatcher and, through PostgreSQL, the other instances.
-    func announceChange(showId: String) {
-        cache.invalidate(showIds: [showId])
-        changes.ownCommit()
-    }
+    /// Where booking orders go: idempotency, admission, the transaction, and the news of it.
+    let desk: BookingDesk
 
     /// The user the request's bearer token names; 401 without a valid token.
     func authenticatedUser() async throws -> User {

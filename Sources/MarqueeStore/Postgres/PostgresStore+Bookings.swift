@@ -57,17 +57,29 @@ extension PostgresStore {
         }
     }
 
+    /// The outcomes `marquee_book` answers with, as its file lists them.
+    enum BookingFunctionOutcome: String {
+        case booked
+        case showNotFound = "show_not_found"
+        /// The detail is `{total_seats}`.
+        case outOfRange = "out_of_range"
+        /// The detail is the taken seats, in order.
+        case conflict
+        /// The detail is `{cap}`.
+        case tooManyHolds = "too_many_holds"
+    }
+
     /// What one of `marquee_book`'s answers means for the request it answers.
     static func result(of request: BookingRequest, at now: Date, outcome: String, detail: [Int32]?) throws
         -> Result<Booking, MarqueeError>
     {
-        switch outcome {
-        case "booked": .success(request.booking(at: now))
-        case "show_not_found": .failure(.notFound("show"))
-        case "out_of_range": .failure(SeatSet.rangeError(totalSeats: Int(detail?.first ?? 0)))
-        case "conflict": .failure(.seatsTaken((detail ?? []).map(Int.init)))
-        case "too_many_holds": .failure(.tooManyHolds(limit: Int(detail?.first ?? 0)))
-        default: throw BookingFunctionError.unexpectedAnswer
+        guard let outcome = BookingFunctionOutcome(rawValue: outcome) else { throw BookingFunctionError.unexpectedAnswer }
+        return switch outcome {
+        case .booked: .success(request.booking(at: now))
+        case .showNotFound: .failure(.notFound("show"))
+        case .outOfRange: .failure(SeatSet.rangeError(totalSeats: Int(detail?.first ?? 0)))
+        case .conflict: .failure(.seatsTaken((detail ?? []).map(Int.init)))
+        case .tooManyHolds: .failure(.tooManyHolds(limit: Int(detail?.first ?? 0)))
         }
     }
 

@@ -1,8 +1,9 @@
 -- The booking transaction of DESIGN.md in one round trip: lock the show, check the seats,
 -- the hold cap and each seat's claim, then write the booking, its claims and its
--- idempotency answer. Outcomes (BookingOutcome.Code in Swift): 'booked', 'show_not_found',
--- 'out_of_range' (seats = {total_seats}), 'too_many_holds' (seats = {cap}), 'conflict'
--- (seats = the taken ones, in order). Every refusal comes before the first write.
+-- idempotency answer. Outcomes (BookingFunctionOutcome in PostgresStore+Bookings.swift):
+-- 'booked', 'show_not_found', 'out_of_range' (seats = {total_seats}), 'too_many_holds'
+-- (seats = {cap}), 'conflict' (seats = the taken ones, in order). Every refusal comes
+-- before the first write.
 --
 -- Each claim is found by its full primary key: `seat = ANY (p_seats)` let the cached plan
 -- walk every claim of the show (16,000 claims read for a 2-seat booking, measured). The

@@ -1,0 +1,134 @@
+import Crypto
+import Foundation
+import MarqueeCore
+import MarqueeStore
+
+/// The booking desk: takes one booking order from a signed-in buyer to its answer, and owns
+/// the workflow around the booking transaction. Handlers translate HTTP into an order and
+/// the answer back; nothing here knows HTTP.
+///
+/// For one order, in this order:
+/// 1. the order's rules: seat numbers (``SeatSet``), the hold's lifetime and the hold cap;
+/// 2. the Idempotency-Key, when there is one: a repeat gets the first answer, a key still in
+///    flight or used with another order is refused; the answer is written in the booking's
+///    own transaction, a refusal is kept as an answer too, and a failure of the database
+///    releases the key so that a retry runs afresh;
+/// 3. admission and coalescing (``BookingCoalescer``), then the store's booking transaction,
+///    where the seats are decided (SQL/postgres/functions/marquee_book.sql on PostgreSQL,
+///    SQLiteStore+Bookings.swift on SQLite);
+/// 4. the booking metric, by outcome;
+/// 5. telling the read cache and the ``OutboxSignal`` that the show changed.
+struct BookingDesk: Sendable {
+    /// What an order comes to.
+    enum Answer: Sendable {
+        case booked(Booking)
+        /// The same order under the same key was answered before: that answer, byte for byte.
+        case replayed(StoredResponse)
+    }
+
+    /// How answers are written down for replay, in the API's own encoding. The HTTP layer
+    /// gives these, so a replay is exactly what the first request was sent.
+    struct Transcript: Sendable {
+        var booked: @Sendable (Booking) throws -> StoredResponse
+        var refused: @Sendable (MarqueeError) -> StoredResponse
+    }
+
+    /// The limits an order must keep.
+    struct Rules: Sendable {
+        var maxSeatsPerBooking: Int
+        var holdDuration: Duration
+        var maxActiveHolds: Int
+    }
+
+    let store: any BookingStore
+    let coalescer: BookingCoalescer
+    let rules: Rules
+    let transcript: Transcript
+    let metrics: MarqueeMetrics
+    let cache: ReadCache
+    let changes: OutboxSignal
+    let clock: @Sendable () -> Date
+
+    /// Books (or holds) the order's seats for `buyer`.
+    func book(_ order: BookingOrder, for buyer: User, idempotencyKey: String?) async throws -> Answer {
+        guard let rawKey = idempotencyKey else { return .booked(try await timedBooking(order, for: buyer, key: nil)) }
+        let key = IdempotencyKey(userId: buyer.id, key: rawKey, fingerprint: Self.fingerprint(order))
+        switch try await store.beginIdempotent(key, now: clock(), staleAfter: .seconds(60)) {
+        case .replay(let stored): return .replayed(stored)
+        case .inFlight: throw MarqueeError.idempotencyKeyInFlight
+        case .mismatch: throw MarqueeError.idempotencyKeyReused
+        case .proceed: break
+        }
+        do {
+            return .booked(try await timedBooking(order, for: buyer, key: key))
+        } catch let error as MarqueeError {
+            // A refusal is an answer too: the same order under this key gets it again.
+            try await store.finishIdempotent(key, response: transcript.refused(error))
+            throw error
+        } catch {
+            // No answer worth keeping (the database failed): let a retry run afresh.
+            try? await store.releaseIdempotent(key)
+            throw error
+        }
+    }
+
+    /// Confirms or cancels a booking the buyer may settle (an admin may settle any).
+    func settle(_ action: BookingAction, bookingId: String, by buyer: User) async throws -> Booking {
+        do {
+            let booking = try await store.settle(
+                action, bookingId: bookingId, userId: buyer.id, isAdmin: buyer.role == .admin, now: clock())
+            showChanged(booking.showId)
+            return booking
+        } catch {
+            // A lapsed hold is marked EXPIRED on the way to this refusal: that is news too.
+            changes.unseenChange()
+            throw error
+        }
+    }
+
+    /// After a change this instance made: its cached reads of the show go at once (so the
+    /// caller's next read sees it), and the outbox reader, the webhook dispatcher and, through
+    /// PostgreSQL, the other instances hear of it.
+    func showChanged(_ showId: String) {
+        cache.invalidate(showIds: [showId])
+        changes.ownCommit()
+    }
+
+    /// The order as its key's fingerprint sees it: same show, seats and hold, same order.
+    static func fingerprint(_ order: BookingOrder) -> String {
+        let canonical = "\(order.showId)|\(order.seats.map(String.init).joined(separator: ","))|\(order.hold)"
+        return SHA256.hash(data: Data(canonical.utf8)).hexString
+    }
+
+    private func timedBooking(_ order: BookingOrder, for buyer: User, key: IdempotencyKey?) async throws -> Booking {
+        let started = ContinuousClock.now
+        let result = await Result { try await booking(order, for: buyer, key: key) }
+        if let outcome = MarqueeMetrics.outcome(of: result) {
+            metrics.booking(outcome, duration: started.duration(to: .now))
+        }
+        return try result.get()
+    }
+
+    private func booking(_ order: BookingOrder, for buyer: User, key: IdempotencyKey?) async throws -> Booking {
+        guard Identifier.isWellFormed(order.showId) else { throw MarqueeError.notFound("show") }
+        let seats = try SeatSet(order.seats, maximum: rules.maxSeatsPerBooking)
+        let now = clock()
+        var request = BookingRequest(
+            showId: order.showId, userId: buyer.id, userName: buyer.name, seats: seats,
+            holdUntil: order.hold ? now.addingTimeInterval(rules.holdDuration.seconds) : nil,
+            maxActiveHolds: order.hold ? rules.maxActiveHolds : nil)
+        if let key {
+            // The answer is known before the booking exists, so it commits with the booking.
+            request.idempotency = (key, try transcript.booked(request.booking(at: now)))
+        }
+        let booking = try await coalescer.book(request, now: now)
+        showChanged(booking.showId)
+        return booking
+    }
+}
+
+extension Result where Failure == any Error {
+    init(_ body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
