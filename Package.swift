@@ -87,10 +87,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MarqueeCoreTests", dependencies: ["MarqueeCore"], swiftSettings: swiftSettings),
+        // What the store and server tests share: the engines, test databases (PostgreSQL ones
+        // cloned from a migrated template), store fixtures and waiting on conditions.
+        .target(
+            name: "MarqueeTestSupport",
+            dependencies: [
+                "MarqueeCore",
+                "MarqueeStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/MarqueeTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MarqueeStoreTests",
             dependencies: [
                 "MarqueeCore",
+                "MarqueeTestSupport",
                 "MarqueeStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -104,6 +119,7 @@ let package = Package(
             dependencies: [
                 "MarqueeServer",
                 "MarqueeStore",
+                "MarqueeTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),

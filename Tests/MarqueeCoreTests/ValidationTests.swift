@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import MarqueeCore
+import Testing
 
 @Suite struct SignupRulesTests {
     @Test func aValidSignupIsTrimmed() throws {

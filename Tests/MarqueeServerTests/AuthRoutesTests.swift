@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import MarqueeTestSupport
 import Testing
 
 @Suite struct AuthRoutesTests {

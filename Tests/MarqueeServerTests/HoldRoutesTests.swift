@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import MarqueeTestSupport
 import Testing
 
 @Suite struct HoldRoutesTests {

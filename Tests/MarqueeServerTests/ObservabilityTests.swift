@@ -3,6 +3,7 @@ import HTTPTypes
 import Logging
 @testable import MarqueeServer
 import MarqueeStore
+import MarqueeTestSupport
 import NIOConcurrencyHelpers
 import Testing
 

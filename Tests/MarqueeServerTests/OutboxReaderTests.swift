@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MarqueeCore
 import MarqueeStore
+import MarqueeTestSupport
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import MarqueeTestSupport
 import Testing
 
 @Suite("Show lists and seat maps are cached, and never stale for the one who changed them")

@@ -1,5 +1,6 @@
 import Foundation
 import MarqueeServer
+import MarqueeTestSupport
 import Testing
 
 @Suite struct SecretSourceTests {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MarqueeServer
+import MarqueeTestSupport
 import Testing
 
 /// `marquee`'s settings: every environment variable, flags over variables, `_FILE` secrets,

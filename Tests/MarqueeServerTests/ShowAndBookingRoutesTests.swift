@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MarqueeServer
+import MarqueeTestSupport
 import Testing
 
 @Suite struct ShowRoutesTests {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MarqueeServer
+import MarqueeTestSupport
 import NIOCore
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import MarqueeServer
+import MarqueeTestSupport
 import Testing
 
 @Suite("The server serves the web app")

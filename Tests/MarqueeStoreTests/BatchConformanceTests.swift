@@ -1,6 +1,7 @@
 import Foundation
 import MarqueeCore
 import MarqueeStore
+import MarqueeTestSupport
 import Synchronization
 import Testing
 
@@ -401,14 +402,5 @@ extension BookingCoalescer {
 extension Result where Failure == MarqueeError {
     var failure: MarqueeError? {
         if case .failure(let error) = self { error } else { nil }
-    }
-}
-
-/// Polls `condition` every 5 ms for up to 5 s.
-func waitUntil(_ condition: @Sendable () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(5)
-    while !(await condition()) {
-        guard ContinuousClock.now < deadline else { throw HarnessError("condition not met within 5 s") }
-        try await Task.sleep(for: .milliseconds(5))
     }
 }

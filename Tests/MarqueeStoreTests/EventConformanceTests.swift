@@ -1,6 +1,7 @@
 import Foundation
 import MarqueeCore
 import MarqueeStore
+import MarqueeTestSupport
 import Testing
 
 /// The outbox: an event for every committed change to a show's seats, and none for a change

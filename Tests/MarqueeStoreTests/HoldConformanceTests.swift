@@ -1,6 +1,7 @@
 import Foundation
 import MarqueeCore
 import MarqueeStore
+import MarqueeTestSupport
 import Testing
 
 /// Holds, confirmation, cancellation, expiry and idempotency keys, on both engines. Time is

@@ -1,5 +1,6 @@
 import Foundation
 import MarqueeStore
+import MarqueeTestSupport
 import PostgresNIO
 import Synchronization
 import Testing
@@ -8,7 +9,7 @@ import Testing
 struct ChangeListenerTests {
     /// An instance reads its own changes as it makes them, so its own notifications, which
     /// come back to its listener, must not cost it another read of the outbox.
-    @Test(.enabled(if: Engine.available.contains(.postgres)))
+    @Test(.enabled(if: Engine.hasPostgres, "needs PostgreSQL: set MARQUEE_TEST_DATABASE_URL, as scripts/test does"))
     func aListenerPassesOverItsOwnInstancesNotifications() async throws {
         try await StoreHarness.withStore(.postgres) { fixture in
             let url = try #require(fixture.databaseURL)

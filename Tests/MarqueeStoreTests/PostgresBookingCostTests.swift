@@ -1,6 +1,7 @@
 import Foundation
 import MarqueeCore
 import MarqueeStore
+import MarqueeTestSupport
 import PostgresNIO
 import Testing
 
@@ -10,7 +11,7 @@ struct PostgresBookingCostTests {
     /// seats it has sold since: a big on-sale. A booking there must still look up only the
     /// claims of its own seats. (Migration 2's function read every claim of the show, twice:
     /// 9,002 index entries for the two bookings below.)
-    @Test(.enabled(if: Engine.available.contains(.postgres)))
+    @Test(.enabled(if: Engine.hasPostgres, "needs PostgreSQL: set MARQUEE_TEST_DATABASE_URL, as scripts/test does"))
     func aBookingReadsOnlyTheClaimsOfItsOwnSeats() async throws {
         try await StoreHarness.withStore(.postgres) { fixture in
             let store = fixture.store

@@ -1,4 +1,5 @@
 import MarqueeStore
+import MarqueeTestSupport
 import Testing
 
 /// Splitting migration and function files into the statements PostgreSQL runs one by one.

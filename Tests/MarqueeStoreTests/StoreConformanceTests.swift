@@ -1,6 +1,7 @@
 import Foundation
 import MarqueeCore
 import MarqueeStore
+import MarqueeTestSupport
 import Testing
 
 /// The behaviour every store must have, run against SQLite and PostgreSQL alike.

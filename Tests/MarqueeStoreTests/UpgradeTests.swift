@@ -1,6 +1,7 @@
 import Foundation
 import MarqueeCore
 import MarqueeStore
+import MarqueeTestSupport
 import Testing
 
 /// A database made by earlier code opens with today's: the migrations that are missing run,

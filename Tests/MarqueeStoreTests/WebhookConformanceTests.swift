@@ -1,6 +1,7 @@
 import Foundation
 import MarqueeCore
 import MarqueeStore
+import MarqueeTestSupport
 import Testing
 
 /// Webhook endpoints and their delivery queue, on SQLite and PostgreSQL alike.

@@ -5,52 +5,34 @@ import MarqueeCore
 import MarqueeStore
 import PostgresNIO
 import Synchronization
-import Testing
-
-/// The engines the conformance suite runs on. PostgreSQL needs `MARQUEE_TEST_DATABASE_URL`
-/// (scripts/test starts a throwaway server and sets it); with `MARQUEE_REQUIRE_POSTGRES=1`
-/// a missing URL fails the tests instead of leaving PostgreSQL out.
-enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, postgres
-
-    var testDescription: String { rawValue }
-
-    static var available: [Engine] {
-        let environment = ProcessInfo.processInfo.environment
-        if environment["MARQUEE_TEST_DATABASE_URL"] != nil || environment["MARQUEE_REQUIRE_POSTGRES"] == "1" {
-            return [.sqlite, .postgres]
-        }
-        return [.sqlite]
-    }
-}
 
 /// A store on a brand-new database, migrated, with a way to run raw SQL beside it.
-struct StoreFixture: Sendable {
-    var store: any BookingStore
+public struct StoreFixture: Sendable {
+    public var store: any BookingStore
     /// Runs one statement directly on the engine, bypassing the store.
-    var execute: @Sendable (String) async throws -> Void
+    public var execute: @Sendable (String) async throws -> Void
     /// Runs statements in one transaction on the engine, then rolls it back.
-    var rolledBack: @Sendable ([String]) async throws -> Void
+    public var rolledBack: @Sendable ([String]) async throws -> Void
     /// Opens a second, independent store on the same database (as after a restart) and runs
     /// `body` with it.
-    var reopened: @Sendable (@Sendable (any BookingStore) async throws -> Void) async throws -> Void
+    public var reopened: @Sendable (@Sendable (any BookingStore) async throws -> Void) async throws -> Void
     /// Takes the lock every booking of the show needs (the show's row on PostgreSQL, the
     /// write lock on SQLite) in a transaction of its own; answers the function that rolls it
     /// back.
-    var lockShow: @Sendable (String) async throws -> @Sendable () async throws -> Void
+    public var lockShow: @Sendable (String) async throws -> @Sendable () async throws -> Void
     /// Runs a script of many statements (a dump, say) directly on the engine, outside any
     /// transaction of the harness's.
-    var runScript: @Sendable (String) async throws -> Void
+    public var runScript: @Sendable (String) async throws -> Void
     /// The first column of the first row a query answers, as text.
-    var text: @Sendable (String) async throws -> String?
+    public var text: @Sendable (String) async throws -> String?
     /// The test database's URL, on PostgreSQL.
-    var databaseURL: String? = nil
+    public var databaseURL: String? = nil
 }
 
 extension StoreFixture {
     /// Runs `body` while the show is locked, then `after` with what it returned, once the lock
     /// is gone.
-    func whileShowIsLocked<T: Sendable, U: Sendable>(
+    public func whileShowIsLocked<T: Sendable, U: Sendable>(
         _ showId: String, _ body: @Sendable () async throws -> T, after: @Sendable (T) async throws -> U
     ) async throws -> U {
         let unlock = try await lockShow(showId)
@@ -76,15 +58,15 @@ private final class HeldLock: Sendable {
     func release() { releaser.finish() }
 }
 
-enum StoreHarness {
-    static let logger: Logger = {
+public enum StoreHarness {
+    public static let logger: Logger = {
         var logger = Logger(label: "marquee-test")
         logger.logLevel = .error
         return logger
     }()
 
     /// Runs `body` with a store on a new database, migrated unless `migrated` is false.
-    static func withStore<T: Sendable>(
+    public static func withStore<T: Sendable>(
         _ engine: Engine, migrated: Bool = true, _ body: @Sendable (StoreFixture) async throws -> T
     ) async throws -> T {
         switch engine {
@@ -154,32 +136,17 @@ enum StoreHarness {
         return result
     }
 
-    static func postgresURL() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment["MARQUEE_TEST_DATABASE_URL"] else {
-            throw HarnessError("MARQUEE_TEST_DATABASE_URL is not set; run scripts/test, which starts PostgreSQL.")
-        }
-        return url
-    }
-
-    /// Creates a database of its own for one test, runs the test, and drops it.
-    static func withPostgres<T: Sendable>(
+    /// A database of its own for one test (a clone of the migrated template, or empty), a
+    /// store on it, and a raw client beside the store.
+    public static func withPostgres<T: Sendable>(
         migrated: Bool, _ body: @Sendable (StoreFixture) async throws -> T
     ) async throws -> T {
-        let adminURL = try postgresURL()
-        let name = "marquee_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        _ = try await withClient(adminURL) { admin in
-            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-        }
-        var components = URLComponents(string: adminURL)!
-        components.path = "/" + name
-        let testURL = components.string!
-        do {
-            let result = try await withClient(testURL) { raw in
+        try await TestDatabases.withDatabase(migrated: migrated) { testURL in
+            try await withClient(testURL) { raw in
                 let store = PostgresStore(configuration: try PostgresURL.configuration(testURL), logger: logger)
                 return try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await store.run() }
                     defer { group.cancelAll() }
-                    if migrated { try await store.migrate() }
                     let fixture = StoreFixture(
                         store: store,
                         execute: { sql in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger) },
@@ -240,21 +207,10 @@ enum StoreHarness {
                     return try await body(fixture)
                 }
             }
-            try await dropDatabase(name, adminURL: adminURL)
-            return result
-        } catch {
-            try? await dropDatabase(name, adminURL: adminURL)
-            throw error
         }
     }
 
-    private static func dropDatabase(_ name: String, adminURL: String) async throws {
-        _ = try await withClient(adminURL) { admin in
-            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
-        }
-    }
-
-    static func withClient<T: Sendable>(
+    public static func withClient<T: Sendable>(
         _ url: String, _ body: @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {
         let client = PostgresClient(configuration: try PostgresURL.configuration(url), backgroundLogger: logger)
@@ -266,26 +222,26 @@ enum StoreHarness {
     }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct HarnessError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 extension BookingStore {
     /// A customer with a throwaway password hash.
-    func makeUser(_ name: String, now: Date = Date()) async throws -> User {
+    public func makeUser(_ name: String, now: Date = Date()) async throws -> User {
         try await createUser(
             NewUser(name: name, email: "\(name.lowercased())-\(UUID().uuidString.prefix(8))@example.com",
                     passwordHash: "$2b$04$notarealhashnotarealhashnotarealhashnotarealhashnot", createdAt: now))
     }
 
-    func makeShow(seats: Int, startingIn days: Double = 30, now: Date = Date()) async throws -> Show {
+    public func makeShow(seats: Int, startingIn days: Double = 30, now: Date = Date()) async throws -> Show {
         try await createShow(
             NewShow(name: "Show \(UUID().uuidString.prefix(4))", startTime: now.addingTimeInterval(days * 86_400),
                     totalSeats: seats), now: now)
     }
 
-    func book(_ seats: [Int], of show: Show, by user: User, holdUntil: Date? = nil, now: Date = Date()) async throws
+    public func book(_ seats: [Int], of show: Show, by user: User, holdUntil: Date? = nil, now: Date = Date()) async throws
         -> Booking
     {
         try await book(
@@ -295,8 +251,17 @@ extension BookingStore {
 }
 
 /// Whether two users are the same account; times agree to the microsecond the stores keep.
-func same(_ a: User?, _ b: User?) -> Bool {
+public func same(_ a: User?, _ b: User?) -> Bool {
     guard let a, let b else { return a == nil && b == nil }
     return a.id == b.id && a.name == b.name && a.email == b.email && a.role == b.role
         && abs(a.createdAt.timeIntervalSince(b.createdAt)) < 0.000_002
+}
+
+/// Polls `condition` every 5 ms for up to 5 s.
+public func waitUntil(_ condition: @Sendable () async -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while !(await condition()) {
+        guard ContinuousClock.now < deadline else { throw HarnessError("condition not met within 5 s") }
+        try await Task.sleep(for: .milliseconds(5))
+    }
 }
