@@ -4,8 +4,9 @@ import MarqueeTestSupport
 import Testing
 
 @Suite struct AuthRoutesTests {
-    @Test func signupCreatesACustomerWhateverTheBodyClaims() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func signupCreatesACustomerWhateverTheBodyClaims(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let answer = try await api.call(
                 .post, "/api/auth/signup",
                 json: #"{"name":"Ann","email":"Ann@Example.com","password":"password1","role":"admin","id":"x"}"#)
@@ -21,8 +22,9 @@ import Testing
         }
     }
 
-    @Test func anEmailCanSignUpOnceWhateverItsCase() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func anEmailCanSignUpOnceWhateverItsCase(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let body = #"{"name":"Ann","email":"ann@example.com","password":"password1"}"#
             #expect(try await api.call(.post, "/api/auth/signup", json: body).status == 201)
             let again = try await api.call(
@@ -33,8 +35,9 @@ import Testing
         }
     }
 
-    @Test func invalidSignupsNameEachBadField() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func invalidSignupsNameEachBadField(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let long = String(repeating: "p", count: 73)
             let answer = try await api.call(
                 .post, "/api/auth/signup", json: #"{"name":"","email":"nope","password":"\#(long)"}"#)
@@ -46,8 +49,9 @@ import Testing
         }
     }
 
-    @Test func loginAnswersAlikeForAnUnknownEmailAndAWrongPassword() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func loginAnswersAlikeForAnUnknownEmailAndAWrongPassword(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let good = try await api.call(
                 .post, "/api/auth/login",
                 json: #"{"email":"ADMIN@example.com","password":"\#(TestApp.adminPassword)"}"#)
@@ -62,8 +66,9 @@ import Testing
         }
     }
 
-    @Test func repeatedFailedLoginsAreThrottledButSuccessesAreNot() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func repeatedFailedLoginsAreThrottledButSuccessesAreNot(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             // Successes never count toward the limit.
             for _ in 0..<5 {
                 #expect(try await api.call(
@@ -82,8 +87,9 @@ import Testing
         }
     }
 
-    @Test func meNeedsAToken() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func meNeedsAToken(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let answer = try await api.call(.get, "/api/auth/me")
             #expect(answer.status == 401)
             #expect(answer.headers[.wwwAuthenticate] == "Bearer")
@@ -93,8 +99,9 @@ import Testing
         }
     }
 
-    @Test func aTamperedTokenIsRefused() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func aTamperedTokenIsRefused(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let (token, _) = try await api.signup()
             var parts = token.split(separator: ".").map(String.init)
             // Another subject, keeping the original signature.
@@ -103,8 +110,9 @@ import Testing
         }
     }
 
-    @Test func anUnsignedTokenIsRefused() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func anUnsignedTokenIsRefused(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let (token, id) = try await api.signup()
             let header = Self.base64URL(#"{"alg":"none","typ":"JWT","kid":"current"}"#)
             let payload = Self.base64URL(#"{"sub":"\#(id)","iss":"marquee","aud":"marquee","exp":4102444800,"iat":0}"#)
@@ -113,8 +121,9 @@ import Testing
         }
     }
 
-    @Test func expiredWrongAudienceWrongIssuerAndUnknownKidTokensAreRefused() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func expiredWrongAudienceWrongIssuerAndUnknownKidTokensAreRefused(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let (_, id) = try await api.signup()
             let future = Date().addingTimeInterval(3600)
             #expect(try await api.call(.get, "/api/auth/me", token: try await Self.sign(sub: id, exp: future)).status == 200)
@@ -131,8 +140,9 @@ import Testing
         }
     }
 
-    @Test func tokensSignedWithAnOlderConfiguredKeyStillVerify() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func tokensSignedWithAnOlderConfiguredKeyStillVerify(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let (_, id) = try await api.signup()
             let token = try await Self.sign(
                 sub: id, exp: Date().addingTimeInterval(600), kid: "previous",

@@ -6,9 +6,10 @@ import Testing
 @Suite struct HoldRoutesTests {
     static let key = HTTPField.Name("Idempotency-Key")!
 
-    @Test func aHoldIsPendingUntilConfirmedAndThenCanBeCancelledOnce() async throws {
+    @Test(arguments: Engine.available)
+    func aHoldIsPendingUntilConfirmedAndThenCanBeCancelledOnce(engine: Engine) async throws {
         let clock = TestClock()
-        try await TestApp.run(clock: clock) { api async throws in
+        try await TestApp.run(engine, clock: clock) { api async throws in
             let show = try await api.createShow()
             let (token, _) = try await api.signup()
             let held = try await api.call(
@@ -36,9 +37,10 @@ import Testing
         }
     }
 
-    @Test func confirmingAfterExpiryIs410AndFreesTheSeats() async throws {
+    @Test(arguments: Engine.available)
+    func confirmingAfterExpiryIs410AndFreesTheSeats(engine: Engine) async throws {
         let clock = TestClock()
-        try await TestApp.run(clock: clock) { api async throws in
+        try await TestApp.run(engine, clock: clock) { api async throws in
             let show = try await api.createShow()
             let (ann, _) = try await api.signup("Ann")
             let (bob, _) = try await api.signup("Bob")
@@ -60,8 +62,9 @@ import Testing
         }
     }
 
-    @Test func onlyTheOwnerConfirmsAndAnAdminMayCancel() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func onlyTheOwnerConfirmsAndAnAdminMayCancel(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow()
             let (ann, _) = try await api.signup("Ann")
             let (eve, _) = try await api.signup("Eve")
@@ -78,8 +81,9 @@ import Testing
         }
     }
 
-    @Test func aUserPastTheHoldCapGets429() async throws {
-        try await TestApp.run(configure: { $0.maxActiveHolds = 2 }) { api async throws in
+    @Test(arguments: Engine.available)
+    func aUserPastTheHoldCapGets429(engine: Engine) async throws {
+        try await TestApp.run(engine, configure: { $0.maxActiveHolds = 2 }) { api async throws in
             let show = try await api.createShow()
             let (token, _) = try await api.signup()
             for seat in [1, 2] {
@@ -96,8 +100,9 @@ import Testing
         }
     }
 
-    @Test func aRepeatWithTheSameKeyAndBodyReplaysAndCreatesNothing() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func aRepeatWithTheSameKeyAndBodyReplaysAndCreatesNothing(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow()
             let (token, _) = try await api.signup()
             let body = #"{"showId":"\#(show)","seats":[4,5]}"#
@@ -115,8 +120,9 @@ import Testing
         }
     }
 
-    @Test func aRefusalIsReplayedTooEvenAfterTheSeatsFreeUp() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func aRefusalIsReplayedTooEvenAfterTheSeatsFreeUp(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow()
             let (ann, _) = try await api.signup("Ann")
             let (bob, _) = try await api.signup("Bob")
@@ -132,8 +138,9 @@ import Testing
         }
     }
 
-    @Test func keysAreScopedToTheUser() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func keysAreScopedToTheUser(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow()
             let (ann, _) = try await api.signup("Ann")
             let (bob, _) = try await api.signup("Bob")
@@ -146,9 +153,9 @@ import Testing
         }
     }
 
-    @Test(arguments: ["", String(repeating: "k", count: 256)])
-    func malformedKeysAre400(key: String) async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available, ["", String(repeating: "k", count: 256)])
+    func malformedKeysAre400(engine: Engine, key: String) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow()
             let (token, _) = try await api.signup()
             let answer = try await api.call(
@@ -158,8 +165,9 @@ import Testing
         }
     }
 
-    @Test func tenConcurrentRequestsWithOneKeyMakeOneBooking() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func tenConcurrentRequestsWithOneKeyMakeOneBooking(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow()
             let (token, _) = try await api.signup()
             let body = #"{"showId":"\#(show)","seats":[8,9]}"#

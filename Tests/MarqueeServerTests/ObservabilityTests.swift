@@ -43,9 +43,10 @@ final class LogLines: Sendable {
         #expect(first["ts"] is String)
     }
 
-    @Test func eachRequestGetsOneAccessLineWithItsIdRouteTemplateStatusAndUser() async throws {
+    @Test(arguments: Engine.available)
+    func eachRequestGetsOneAccessLineWithItsIdRouteTemplateStatusAndUser(engine: Engine) async throws {
         let lines = LogLines()
-        try await TestApp.run(logger: lines.logger()) { api async throws in
+        try await TestApp.run(engine, logger: lines.logger()) { api async throws in
             let show = try await api.createShow()
             let (token, userId) = try await api.signup()
             let requestID = HTTPField.Name("X-Request-ID")!
@@ -78,8 +79,9 @@ final class LogLines: Sendable {
         }
     }
 
-    @Test func responsesForbidSniffingAndAuthenticatedOnesForbidCaching() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func responsesForbidSniffingAndAuthenticatedOnesForbidCaching(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let (token, _) = try await api.signup()
             let anonymous = try await api.call(.get, "/api/shows")
             #expect(anonymous.headers[.xContentTypeOptions] == "nosniff")
@@ -157,9 +159,10 @@ final class LogLines: Sendable {
 }
 
 @Suite struct MetricsTests {
-    @Test func metricsCountRequestsBookingsConflictsLoginFailuresAndExpiredHolds() async throws {
+    @Test(arguments: Engine.available)
+    func metricsCountRequestsBookingsConflictsLoginFailuresAndExpiredHolds(engine: Engine) async throws {
         let clock = TestClock()
-        try await TestApp.run(clock: clock, configure: { $0.sweepInterval = .milliseconds(50) }) { api async throws in
+        try await TestApp.run(engine, clock: clock, configure: { $0.sweepInterval = .milliseconds(50) }) { api async throws in
             let show = try await api.createShow()
             let (ann, _) = try await api.signup("Ann")
             let (bob, _) = try await api.signup("Bob")
@@ -171,9 +174,13 @@ final class LogLines: Sendable {
             _ = try await api.call(
                 .post, "/api/auth/login", json: #"{"email":"admin@example.com","password":"wrong-password"}"#)
             clock.advance(seconds: 121)
-            try await Task.sleep(for: .milliseconds(300))  // a few sweeper intervals
-
-            let text = try await api.text("/metrics")
+            // The sweeper runs every 50 ms: wait until it has marked the lapsed hold.
+            var text = try await api.text("/metrics")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !text.body.contains("marquee_holds_expired_total 1") && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                text = try await api.text("/metrics")
+            }
             #expect(text.status == 200)
             let body = text.body
             for line in [

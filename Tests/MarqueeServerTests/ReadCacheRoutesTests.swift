@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Show lists and seat maps are cached, and never stale for the one who changed them")
 struct ReadCacheRoutesTests {
-    @Test("a repeat reader with the ETag gets 304, and the answer may sit in a CDN briefly")
-    func conditionalReads() async throws {
-        try await TestApp.run { api in
+    @Test("a repeat reader with the ETag gets 304, and the answer may sit in a CDN briefly", arguments: Engine.available)
+    func conditionalReads(engine: Engine) async throws {
+        try await TestApp.run(engine) { api in
             let show = try await api.createShow(seats: 10)
             for path in ["/api/shows/\(show)", "/api/shows?limit=5"] {
                 let first = try await api.page(path)
@@ -20,9 +20,9 @@ struct ReadCacheRoutesTests {
         }
     }
 
-    @Test("a booking, a cancel and a new show are seen by the next read at once")
-    func ownWritesAreNeverStale() async throws {
-        try await TestApp.run(configure: { $0.readCacheTTL = .seconds(60) }) { api in
+    @Test("a booking, a cancel and a new show are seen by the next read at once", arguments: Engine.available)
+    func ownWritesAreNeverStale(engine: Engine) async throws {
+        try await TestApp.run(engine, configure: { $0.readCacheTTL = .seconds(60) }) { api in
             let show = try await api.createShow(seats: 10)
             let (token, _) = try await api.signup()
             _ = try await api.call(.get, "/api/shows/\(show)")  // cached, empty
@@ -41,9 +41,9 @@ struct ReadCacheRoutesTests {
         }
     }
 
-    @Test("a missing show is not cached as if it existed, and errors pass through")
-    func errorsAreNotCached() async throws {
-        try await TestApp.run { api in
+    @Test("a missing show is not cached as if it existed, and errors pass through", arguments: Engine.available)
+    func errorsAreNotCached(engine: Engine) async throws {
+        try await TestApp.run(engine) { api in
             let missing = UUID().uuidString.lowercased()
             let first = try await api.call(.get, "/api/shows/\(missing)")
             let second = try await api.call(.get, "/api/shows/\(missing)")

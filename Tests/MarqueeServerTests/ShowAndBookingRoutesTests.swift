@@ -5,8 +5,9 @@ import MarqueeTestSupport
 import Testing
 
 @Suite struct ShowRoutesTests {
-    @Test func onlyAdminsCreateShows() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func onlyAdminsCreateShows(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let body = #"{"name":"Hamlet","startTime":"2031-01-01T20:00:00Z","totalSeats":100}"#
             #expect(try await api.call(.post, "/api/shows", json: body).status == 401)
             let (customer, _) = try await api.signup()
@@ -19,8 +20,9 @@ import Testing
         }
     }
 
-    @Test func invalidShowsNameEachBadField() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func invalidShowsNameEachBadField(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let admin = try await api.adminToken()
             let invalid = try await api.call(
                 .post, "/api/shows", token: admin, json: #"{"name":"","startTime":"2031-01-01T20:00:00Z","totalSeats":0}"#)
@@ -33,8 +35,9 @@ import Testing
         }
     }
 
-    @Test func showsArePagedWithACursorAndFilteredByStart() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func showsArePagedWithACursorAndFilteredByStart(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let admin = try await api.adminToken()
             for hour in [22, 20, 21] {
                 _ = try await api.call(
@@ -53,8 +56,9 @@ import Testing
         }
     }
 
-    @Test func badQueriesAre422() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func badQueriesAre422(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             for query in ["limit=0", "limit=201", "limit=abc", "cursor=nonsense", "from=yesterday"] {
                 let answer = try await api.call(.get, "/api/shows?\(query)")
                 #expect(answer.status == 422, "\(query)")
@@ -63,8 +67,9 @@ import Testing
         }
     }
 
-    @Test func aShowShowsItsTakenSeatsAndAnUnknownShowIs404() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func aShowShowsItsTakenSeatsAndAnUnknownShowIs404(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow(seats: 10)
             let (token, _) = try await api.signup()
             _ = try await api.call(.post, "/api/bookings", token: token, json: #"{"showId":"\#(show)","seats":[7,3]}"#)
@@ -78,8 +83,9 @@ import Testing
 }
 
 @Suite struct BookingRoutesTests {
-    @Test func aBookingIsConfirmedAtOnce() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func aBookingIsConfirmedAtOnce(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow()
             let (token, userId) = try await api.signup("Bo")
             let answer = try await api.call(
@@ -94,8 +100,9 @@ import Testing
         }
     }
 
-    @Test func takenSeatsAre409NamingThem() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func takenSeatsAre409NamingThem(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow()
             let (ann, _) = try await api.signup("Ann")
             let (bob, _) = try await api.signup("Bob")
@@ -108,11 +115,11 @@ import Testing
         }
     }
 
-    @Test(arguments: [
+    @Test(arguments: Engine.available, [
         #"[]"#, #"[1,1]"#, #"[0]"#, #"[21]"#, #"[1,2,3,4,5]"#, #"["one"]"#, #"null"#,
     ])
-    func invalidSeatsAre422(seats: String) async throws {
-        try await TestApp.run { api async throws in
+    func invalidSeatsAre422(engine: Engine, seats: String) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow(seats: 20)
             let (token, _) = try await api.signup()
             let answer = try await api.call(
@@ -122,8 +129,9 @@ import Testing
         }
     }
 
-    @Test func bookingsNeedATokenAndAnExistingShow() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func bookingsNeedATokenAndAnExistingShow(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow()
             #expect(try await api.call(.post, "/api/bookings", json: #"{"showId":"\#(show)","seats":[1]}"#).status == 401)
             let (token, _) = try await api.signup()
@@ -136,8 +144,9 @@ import Testing
         }
     }
 
-    @Test func aUserSeesOwnBookingsNewestFirstAndNobodyElses() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func aUserSeesOwnBookingsNewestFirstAndNobodyElses(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let show = try await api.createShow()
             let (ann, _) = try await api.signup("Ann")
             let (bob, _) = try await api.signup("Bob")
@@ -161,8 +170,9 @@ import Testing
 }
 
 @Suite struct ConventionsTests {
-    @Test func malformedJsonIs400() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func malformedJsonIs400(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let answer = try await api.call(.post, "/api/auth/signup", json: #"{"name": "#)
             #expect(answer.status == 400)
             #expect(answer.contentType == "application/problem+json")
@@ -170,8 +180,9 @@ import Testing
         }
     }
 
-    @Test func aBodyThatIsNotJsonIs415() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func aBodyThatIsNotJsonIs415(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let answer = try await api.call(
                 .post, "/api/auth/signup", json: "name=a", headers: [.contentType: "application/x-www-form-urlencoded"])
             #expect(answer.status == 415)
@@ -179,8 +190,9 @@ import Testing
         }
     }
 
-    @Test func aBodyOverTheLimitIs413() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func aBodyOverTheLimitIs413(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let name = String(repeating: "a", count: 70 * 1024)
             let answer = try await api.call(
                 .post, "/api/auth/signup", json: #"{"name":"\#(name)","email":"a@b.co","password":"password1"}"#)
@@ -189,8 +201,9 @@ import Testing
         }
     }
 
-    @Test func aSafeRequestIdIsEchoedAndAnUnsafeOneReplaced() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func aSafeRequestIdIsEchoedAndAnUnsafeOneReplaced(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let echoed = try await api.call(.get, "/health/live", headers: [.init("X-Request-ID")!: "abc-123.X_y"])
             #expect(echoed.headers[.init("X-Request-ID")!] == "abc-123.X_y")
             let replaced = try await api.call(.get, "/api/shows/x", headers: [.init("X-Request-ID")!: "bad id<script>"])
@@ -199,16 +212,18 @@ import Testing
         }
     }
 
-    @Test func unknownRoutesAreProblemDetails404() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func unknownRoutesAreProblemDetails404(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             let answer = try await api.call(.get, "/api/nothing-here")
             #expect(answer.status == 404)
             #expect(answer.contentType == "application/problem+json")
         }
     }
 
-    @Test func healthEndpointsAnswer() async throws {
-        try await TestApp.run { api async throws in
+    @Test(arguments: Engine.available)
+    func healthEndpointsAnswer(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
             #expect(try await api.call(.get, "/health/live").status == 200)
             #expect(try await api.call(.get, "/health/ready").status == 200)
         }

@@ -7,8 +7,9 @@ import MarqueeTestSupport
 import NIOCore
 import Testing
 
-/// The application `marquee serve` runs, on a fresh SQLite file, with a known signing key,
-/// cheap bcrypt and an admin account.
+/// The application `marquee serve` runs, on a new database of either engine (a fresh SQLite
+/// file, or a PostgreSQL database cloned from the migrated template), with a known signing
+/// key, cheap bcrypt and an admin account.
 enum TestApp {
     static let secret = "test-secret-that-is-at-least-32-bytes-long"
     static let adminEmail = "admin@example.com"
@@ -29,14 +30,31 @@ enum TestApp {
     }
 
     static func run(
-        clock: TestClock? = nil, logger: Logger? = nil, configure: (inout AppConfiguration) -> Void = { _ in },
-        _ test: @Sendable (API) async throws -> Void
+        _ engine: Engine = .sqlite, clock: TestClock? = nil, logger: Logger? = nil,
+        configure: @Sendable (inout AppConfiguration) -> Void = { _ in }, _ test: @Sendable (API) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var configuration = try configuration(directory)
-        configure(&configuration)
+        var configured = try configuration(directory)
+        configure(&configured)
+        let configuration = configured
+        switch engine {
+        case .sqlite:
+            try await run(configuration, clock: clock, logger: logger, test)
+        case .postgres:
+            try await TestDatabases.withDatabase(migrated: true) { url in
+                var configuration = configuration
+                configuration.databaseURL = url
+                configuration.databasePoolSize = 4
+                try await run(configuration, clock: clock, logger: logger, test)
+            }
+        }
+    }
+
+    private static func run(
+        _ configuration: AppConfiguration, clock: TestClock?, logger: Logger?, _ test: @Sendable (API) async throws -> Void
+    ) async throws {
         var quiet = Logger(label: "marquee-test")
         quiet.logLevel = .error
         let logger = logger ?? quiet
