@@ -1,5 +1,6 @@
 import Foundation
 import MarqueeCore
+import MarqueeStore
 
 /// Books concurrent requests together, and admits only so many at once.
 ///
