@@ -13,9 +13,7 @@ A screenshot of each screen goes to artifacts/screenshots/ (git-ignored).
 import argparse
 import os
 import re
-import sys
 import tempfile
-import time
 import uuid
 
 from selenium import webdriver
@@ -25,8 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import ADMIN_EMAIL, ADMIN_PASSWORD, Server  # noqa: E402
+from blackbox.harness import ADMIN_EMAIL, ADMIN_PASSWORD, Server
 
 HOLD_SECONDS = 8
 PASSWORD = "password-1"

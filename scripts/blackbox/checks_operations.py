@@ -1,0 +1,142 @@
+"""Operating the server: metrics, JSON logs, draining on SIGTERM, TLS in the process, and a
+start that fails clearly when the database does not answer."""
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+import uuid
+
+from .harness import expect, free_port, wait_until
+from .registry import check
+
+
+@check("/metrics names every Marquee metric, with bounded labels")
+def metrics(ctx):
+    server, engine = ctx.server, ctx.engine
+    request = urllib.request.Request(server.base + "/metrics")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read().decode()
+    for name in ("http_requests_total", "http_request_duration_seconds_bucket",
+                 "marquee_booking_duration_seconds_bucket", "marquee_seat_conflicts_total",
+                 "marquee_holds_expired_total", "marquee_login_failures_total"):
+        expect(name in text, f"{name} missing")
+    expect('route="/api/shows/{id}"' in text, "route templates missing")
+    expect("/api/bookings/" not in text.replace('/api/bookings/{id}', ''), "a raw path leaked into labels")
+    if engine == "postgres":
+        expect('marquee_db_pool_connections{state="in_use"}' in text, "pool gauge missing")
+        # Every metric the alert rules and the dashboard use is one this server exports.
+        deploy = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy")
+        used = set()
+        for path in ("prometheus/alerts.yml", "grafana/marquee-dashboard.json"):
+            with open(os.path.join(deploy, path)) as source:
+                used |= set(re.findall(r"\b((?:http|marquee)_[a-z_]+)", source.read()))
+        exported = set(re.findall(r"^# TYPE (\S+) ", text, re.MULTILINE))
+        missing = {name for name in used
+                   if re.sub(r"_(bucket|count|sum)$", "", name) not in exported}
+        expect(not missing, f"deploy/ uses metrics the server does not export: {sorted(missing)}")
+
+
+@check("every log line is JSON; access lines carry the request id sent")
+def json_logs(ctx):
+    server = ctx.server
+    status, headers, _ = server.call("GET", "/api/shows", headers={"X-Request-ID": "e2e-trace-1"})
+    expect(status == 200 and headers.get("X-Request-ID") == "e2e-trace-1", "request id not echoed")
+
+    def logged():
+        server.log.flush()
+        with open(server.log.name) as log:
+            # Whole lines only: the last one may still be being written.
+            lines = [line for line in log.read().split("\n")[:-1] if line.strip()]
+        objects = []
+        for line in lines:
+            try:
+                objects.append(json.loads(line))
+            except ValueError:
+                raise AssertionError(f"not JSON: {line[:120]}")
+        if any(o.get("msg") == "request" and o.get("request_id") == "e2e-trace-1" for o in objects):
+            return objects
+    objects = wait_until(logged, timeout=5, message="the access line was not written")
+    expect(any(o.get("url") == server.base for o in objects), "no start-up line naming the URL")
+    access = [o for o in objects if o.get("msg") == "request" and o.get("request_id") == "e2e-trace-1"]
+    expect(len(access) == 1 and access[0].get("route") == "/api/shows" and access[0].get("status") == "200",
+           f"access line: {access}")
+
+
+@check("SIGTERM stops accepting, finishes the request in flight, exits 0")
+def drain(ctx):
+    """SIGTERM with a request in flight: the server stops accepting, finishes that request,
+    and exits 0 within seconds."""
+    server = ctx.start()
+    body = json.dumps({"name": "Late", "email": f"late-{uuid.uuid4().hex[:8]}@example.com",
+                       "password": "password-1"}).encode()
+    slow = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    slow.sendall(b"POST /api/auth/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body[:10])
+    time.sleep(0.3)  # the request is now in flight, waiting for the rest of its body
+    signalled = time.time()
+    server.process.send_signal(signal.SIGTERM)
+
+    def refuses_new_connections():
+        try:
+            socket.create_connection(("127.0.0.1", server.port), timeout=2).close()
+            return False
+        except OSError:
+            return True
+    refused = wait_until(refuses_new_connections, timeout=5, message="a new connection was accepted after SIGTERM")
+    slow.sendall(body[10:])
+    answer = b""
+    while True:
+        chunk = slow.recv(65536)
+        if not chunk:
+            break
+        answer += chunk
+    slow.close()
+    code = server.process.wait(timeout=20)
+    took = time.time() - signalled
+    expect(answer.startswith(b"HTTP/1.1 201"), f"the request in flight got {answer[:40]!r}")
+    expect(refused, "a new connection was accepted after SIGTERM")
+    expect(code == 0, f"exit code {code}")
+    expect(took < 10, f"took {took:.1f}s to exit")
+
+
+@check("with MARQUEE_TLS_CERTIFICATE and _KEY it serves verified HTTPS only", engines=("sqlite",))
+def tls(ctx):
+    workdir = ctx.workdir
+    cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    server = ctx.start(ca=cert, MARQUEE_TLS_CERTIFICATE=cert, MARQUEE_TLS_KEY=key,
+                       MARQUEE_DATABASE_PATH=os.path.join(workdir, "tls.sqlite"))
+    status, _, body = server.call("GET", "/health/live")
+    expect(status == 200 and body == {"status": "ok"}, f"https answered {status}")
+    plain_refused = False
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{server.port}/health/live", timeout=5)
+    except (OSError, http.client.HTTPException):
+        plain_refused = True
+    expect(plain_refused, "plain HTTP was served on the TLS port")
+    server.log.flush()
+    with open(server.log.name) as log:
+        expect(f'"url":"{server.base}"' in log.read(), "the start-up line does not say https")
+
+
+@check("an unreachable database fails the start within the timeout, saying what to check", engines=("sqlite",))
+def unreachable(ctx):
+    workdir = ctx.workdir
+    env = {k: v for k, v in ctx.env.items() if k != "DATABASE_URL"}
+    binary = ctx.binary
+    env_ = dict(env, DATABASE_URL=f"postgres://marquee@127.0.0.1:{free_port()}/none?sslmode=disable",
+                MARQUEE_JWT_KEYS="k:" + "x" * 40, MARQUEE_STARTUP_TIMEOUT_SECONDS="3")
+    started = time.time()
+    finished = subprocess.run([binary, "serve", "--port", str(free_port())], cwd=workdir, env=env_,
+                              capture_output=True, text=True, timeout=60)
+    took = time.time() - started
+    expect(finished.returncode != 0, "the server started without its database")
+    expect(took < 15, f"took {took:.1f}s to give up")
+    expect("DATABASE_URL" in finished.stderr + finished.stdout, f"unclear error: {finished.stderr[-300:]}")

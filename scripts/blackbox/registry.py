@@ -1,0 +1,120 @@
+"""Checks register here with `@check`, and `run` runs those chosen, one engine at a time,
+each against what it asks of its `Context`. Results stay with the run that made them."""
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from .harness import Receiver, Server, admin_token
+
+ENGINES = ("sqlite", "postgres")
+
+
+@dataclass
+class Check:
+    name: str  # the function's name: what --check takes
+    description: str
+    engines: tuple
+    function: object
+
+
+CHECKS = []
+
+
+def check(description, engines=ENGINES):
+    """Registers the decorated function as a check that runs on each of `engines`."""
+    def register(function):
+        CHECKS.append(Check(function.__name__, description, tuple(engines), function))
+        return function
+    return register
+
+
+@dataclass
+class Context:
+    """What one engine's checks may ask for. The shared server, the second instance and the
+    webhook receiver start on first use and stop when the engine's checks are done."""
+    engine: str
+    binary: str
+    workdir: str
+    env: dict
+    _server: object = None
+    _pair: object = None
+    _receiver: object = None
+    _cleanups: list = field(default_factory=list)
+
+    @property
+    def database_url(self):
+        return self.env.get("DATABASE_URL")
+
+    @property
+    def server(self):
+        """The engine's shared server (admin account, 2 s holds, fast webhook retries)."""
+        if self._server is None:
+            self._server = Server(self.binary, self.env, self.workdir)
+        return self._server
+
+    def start(self, ca=None, **settings):
+        """A server of the check's own with extra settings; stopped after the engine's checks."""
+        server = Server(self.binary, dict(self.env, **settings), self.workdir, ca=ca)
+        self._cleanups.append(server.stop)
+        return server
+
+    def pair(self):
+        """Two more instances on the engine's database, whose outbox is read only every 5 s
+        without a notification: what reaches one from the other came through LISTEN/NOTIFY."""
+        if self._pair is None:
+            self._pair = (self.start(MARQUEE_EVENT_POLL_MS="5000"), self.start(MARQUEE_EVENT_POLL_MS="5000"))
+        return self._pair
+
+    @property
+    def receiver(self):
+        if self._receiver is None:
+            self._receiver = Receiver()
+            self._cleanups.append(self._receiver.close)
+        return self._receiver
+
+    def register_webhook(self, path, types, secret="a-webhook-secret-1234"):
+        """A webhook on the shared server to the receiver's `path`, deleted after the checks."""
+        admin = admin_token(self.server)
+        status, _, body = self.server.call(
+            "POST", "/api/webhooks", {"url": self.receiver.base + path, "secret": secret, "eventTypes": types},
+            token=admin)
+        if status != 201:
+            raise AssertionError(f"register {status} {body}")
+        self._cleanups.insert(0, lambda: self.server.call("DELETE", f"/api/webhooks/{body['id']}", token=admin))
+        return body["id"]
+
+    def close(self):
+        for cleanup in self._cleanups:
+            try:
+                cleanup()
+            except Exception:  # noqa: BLE001 - one failed cleanup must not hide the others
+                traceback.print_exc()
+        if self._server is not None:
+            self._server.stop()
+
+
+def run(chosen, engines, make_context, report=print):
+    """Runs each chosen check on each of `engines` it supports; returns (engine, name, error)
+    for every check run, error None when it passed."""
+    results = []
+    for engine in engines:
+        selected = [c for c in chosen if engine in c.engines]
+        if not selected:
+            continue
+        context = make_context(engine)
+        try:
+            for item in selected:
+                started = time.time()
+                try:
+                    item.function(context)
+                    results.append((engine, item.name, None))
+                    report(f"ok   {engine:8} {item.description} ({time.time() - started:.1f}s)")
+                except Exception as error:  # a failed check is reported, and the rest still run
+                    results.append((engine, item.name, error))
+                    report(f"FAIL {engine:8} {item.description} [{item.name}]: {error!r}")
+                    if os.environ.get("MARQUEE_E2E_TRACEBACK"):
+                        traceback.print_exc()
+        finally:
+            context.close()
+    return results
