@@ -19,3 +19,20 @@ declare module "node:assert/strict" {
   const assert: Assert;
   export default assert;
 }
+
+// What the architecture test reads the sources with.
+declare module "node:fs" {
+  export function readdirSync(path: string): string[];
+  export function readFileSync(path: string, encoding: "utf8"): string;
+  export function statSync(path: string): { isDirectory(): boolean };
+}
+
+declare module "node:path" {
+  export const sep: string;
+  export function dirname(path: string): string;
+  export function join(...paths: string[]): string;
+  export function normalize(path: string): string;
+  export function relative(from: string, to: string): string;
+}
+
+declare const process: { env: Record<string, string | undefined> };

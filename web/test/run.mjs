@@ -24,7 +24,10 @@ try {
     "--target=node18", `--outdir=${out}`, "--out-extension:.js=.cjs", "--log-level=warning",
   ]);
   const built = readdirSync(out, { recursive: true }).filter((name) => name.endsWith(".test.cjs")).map((name) => join(out, name));
-  execFileSync(process.execPath, ["--test", ...built], { stdio: "inherit" });
+  // The architecture test reads the sources themselves, wherever the bundles run from.
+  execFileSync(process.execPath, ["--test", ...built], {
+    stdio: "inherit", env: { ...process.env, MARQUEE_WEB_SRC: join(webDir, "src") },
+  });
 } catch (error) {
   process.exitCode = error.status ?? 1;
 } finally {

@@ -1,13 +1,13 @@
 // The frame every screen shares (header, session notice) and the choice of screen.
 import { useEffect, useRef } from "react";
-import { useAuth } from "../auth/AuthContext";
+import { useAuth } from "../lib/AuthContext";
 import { AuthPage } from "../features/auth/AuthPage";
 import { NewShowPage } from "../features/admin/NewShowPage";
-import { MyBookingsPage } from "../features/bookings/MyBookingsPage";
-import { ShowPage } from "../features/shows/ShowPage";
+import { MyBookingsPage } from "../features/my-bookings/MyBookingsPage";
+import { ShowPage } from "../features/booking/ShowPage";
 import { ShowsPage } from "../features/shows/ShowsPage";
-import { useTitle } from "../ui/hooks";
-import { Empty } from "../ui/Status";
+import { useTitle } from "../lib/hooks";
+import { Empty } from "../components/Status";
 import { Link, matchSegment, useRouter } from "./router";
 
 export function App() {

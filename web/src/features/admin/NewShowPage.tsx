@@ -4,12 +4,11 @@ import type { FormEvent } from "react";
 import { ApiError } from "../../api/client";
 import type { Show } from "../../api/types";
 import { Link } from "../../app/router";
-import { useAuth } from "../../auth/AuthContext";
-import { Field } from "../../ui/Field";
-import { formatShowTime } from "../../ui/format";
-import { useTitle } from "../../ui/hooks";
-import { Callout, Empty } from "../../ui/Status";
-import { rfc3339 } from "../shows/ShowsPage";
+import { useAuth } from "../../lib/AuthContext";
+import { Field } from "../../components/Field";
+import { formatShowTime, rfc3339 } from "../../lib/format";
+import { useTitle } from "../../lib/hooks";
+import { Callout, Empty } from "../../components/Status";
 
 export interface NewShowForm {
   name: string;

@@ -4,10 +4,10 @@ import type { FormEvent } from "react";
 import { ApiError } from "../../api/client";
 import type { Session } from "../../api/types";
 import { Link, useRouter } from "../../app/router";
-import { useAuth } from "../../auth/AuthContext";
-import { Field } from "../../ui/Field";
-import { useTitle } from "../../ui/hooks";
-import { Callout } from "../../ui/Status";
+import { useAuth } from "../../lib/AuthContext";
+import { Field } from "../../components/Field";
+import { useTitle } from "../../lib/hooks";
+import { Callout } from "../../components/Status";
 
 type Mode = "login" | "signup";
 

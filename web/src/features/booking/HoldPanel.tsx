@@ -2,9 +2,9 @@
 // lets the show page refresh the map.
 import { useEffect, useRef } from "react";
 import type { Booking } from "../../api/types";
-import { seatsSentence } from "../../ui/format";
-import { useNow } from "../../ui/hooks";
-import { describeRemaining, formatRemaining, remainingMs } from "./countdown";
+import { seatsSentence } from "../../lib/format";
+import { useNow } from "../../lib/hooks";
+import { describeRemaining, formatRemaining, remainingMs } from "../../lib/countdown";
 
 export interface HoldPanelProps {
   hold: Booking;

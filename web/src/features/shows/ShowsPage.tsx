@@ -1,44 +1,15 @@
 // Upcoming shows, soonest first, with the seats left; more on request.
-import { useCallback, useEffect, useState } from "react";
-import { ApiError } from "../../api/client";
-import type { Show } from "../../api/types";
 import { Link } from "../../app/router";
-import { useAuth } from "../../auth/AuthContext";
-import { formatShowTime, seatsLeft } from "../../ui/format";
-import { useTitle } from "../../ui/hooks";
-import { Empty, ErrorMessage, Loading } from "../../ui/Status";
-
-const pageSize = 24;
-
-/** Now, as the API wants it: RFC 3339 in UTC, whole seconds. */
-export function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
+import { useAuth } from "../../lib/AuthContext";
+import { formatShowTime, seatsLeft } from "../../lib/format";
+import { useTitle } from "../../lib/hooks";
+import { Empty, ErrorMessage, Loading } from "../../components/Status";
+import { useShowList } from "./useShowList";
 
 export function ShowsPage() {
-  const { api, user } = useAuth();
-  const [shows, setShows] = useState<Show[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [from] = useState(() => rfc3339(new Date()));
+  const { user } = useAuth();
+  const { shows, cursor, error, loadingMore, load } = useShowList();
   useTitle("Shows");
-
-  const load = useCallback(async (after: string | null) => {
-    setError(null);
-    if (after) setLoadingMore(true);
-    try {
-      const page = await api.listShows({ limit: pageSize, cursor: after, from });
-      setShows((current) => (after && current ? [...current, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : "The shows could not be loaded.");
-    } finally {
-      setLoadingMore(false);
-    }
-  }, [api, from]);
-
-  useEffect(() => { void load(null); }, [load]);
 
   return (
     <section>

@@ -1,30 +1,27 @@
-// One show: its seat map, the visitor's selection, Book and Hold, and any hold waiting to
-// be confirmed. The map follows the show's live event stream (and is read again after
+// The booking state of one show's page: the show and its live seat map, the visitor's own
+// bookings of it, the selection, and Book, Hold, Confirm and Release with what to tell the
+// visitor after each. The map follows the show's live event stream (and is read again after
 // every action); while the stream is down it is read every few seconds instead.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../../api/client";
 import type { Booking, ShowDetail } from "../../api/types";
-import { Link } from "../../app/router";
-import { useAuth } from "../../auth/AuthContext";
-import { HoldPanel } from "../booking/HoldPanel";
-import { SeatMap } from "../booking/SeatMap";
-import { remainingMs } from "../booking/countdown";
-import { newIdempotencyKey } from "../booking/idempotency";
-import { applySeatChange, useLiveSeats } from "../booking/liveSeats";
-import { keepFree, toggleSeat } from "../booking/seatGrid";
-import { countSeats, formatShowTime, listSeats, seatsLeft, seatsSentence } from "../../ui/format";
-import { usePolling, useTitle } from "../../ui/hooks";
-import { Callout, ErrorMessage, Loading } from "../../ui/Status";
+import { useAuth } from "../../lib/AuthContext";
+import { remainingMs } from "../../lib/countdown";
+import { listSeats, seatsSentence } from "../../lib/format";
+import { usePolling, useTitle } from "../../lib/hooks";
+import { newIdempotencyKey } from "./idempotency";
+import { applySeatChange, useLiveSeats } from "./liveSeats";
+import { keepFree, toggleSeat } from "./seatGrid";
 
 /** How often the map asks for changes while it is on screen and the live stream is down. */
 const refreshEveryMs = 4000;
 /** With the live stream up, an occasional full read still corrects anything missed. */
 const refreshWhileLiveMs = 30_000;
 
-type Message = { kind: "success" | "info" | "warning" | "error"; text: string };
-type Busy = "book" | "hold" | "confirm" | "release" | null;
+export type Message = { kind: "success" | "info" | "warning" | "error"; text: string };
+export type Busy = "book" | "hold" | "confirm" | "release" | null;
 
-export function ShowPage({ showId }: { showId: string }) {
+export function useShowBooking(showId: string) {
   const { api, user } = useAuth();
   const [show, setShow] = useState<ShowDetail | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
@@ -134,79 +131,12 @@ export function ShowPage({ showId }: { showId: string }) {
     setShow((current) => (current ? applySeatChange(current, { taken: [], freed: hold.seats }) : current));
   }, []);
 
-  if (!show) {
-    if (loadError) {
-      return loadError.status === 404
-        ? <NotFoundShow />
-        : <ErrorMessage message={loadError.message} onRetry={() => { void refreshShow(); }} />;
-    }
-    return <Loading label="Loading the seat map…" />;
-  }
-
-  return (
-    <article className="show-page">
-      <header className="page-header">
-        <p className="breadcrumb"><Link to="/">All shows</Link></p>
-        <h1>{show.name}</h1>
-        <p className="meta">
-          <time dateTime={show.startTime}>{formatShowTime(show.startTime)}</time>
-          <span className={show.availableSeats > 0 ? "badge" : "badge badge-soldout"}>{seatsLeft(show.availableSeats)}</span>
-        </p>
-      </header>
-      {loadError && <Callout kind="warning">The seat map could not be refreshed. It may be out of date.</Callout>}
-      <div className="show-layout">
-        <section className="panel map-panel" aria-label="Seats">
-          <SeatMap
-            totalSeats={show.totalSeats}
-            taken={taken}
-            mine={mySeats}
-            conflicts={conflicts}
-            selected={selected}
-            onToggle={(seat) => { setSelected((current) => toggleSeat(current, seat)); }}
-          />
-        </section>
-        <aside className="panel side-panel" aria-label="Your booking">
-          {message && <Callout kind={message.kind}>{message.text}</Callout>}
-          {holds.map((hold) => (
-            <HoldPanel
-              key={hold.id}
-              hold={hold}
-              serverOffsetMs={api.serverOffsetMs}
-              busy={busy !== null}
-              onConfirm={() => { void settle(hold, "confirm"); }}
-              onRelease={() => { void settle(hold, "release"); }}
-              onExpired={() => onHoldExpired(hold)}
-            />
-          ))}
-          <h2>Your selection</h2>
-          {selected.length === 0
-            ? <p className="muted">{show.availableSeats > 0 ? "No seats selected. Pick free seats on the map." : "This show is sold out."}</p>
-            : (
-              <p className="selection">
-                <strong>{countSeats(selected.length)}</strong>: {selected.join(", ")}{" "}
-                <button type="button" className="link-button" onClick={() => setSelected([])}>Clear</button>
-              </p>
-            )}
-          {user ? (
-            <div className="actions">
-              <button type="button" className="button button-primary" disabled={selected.length === 0 || busy !== null} onClick={() => { void book(false); }}>
-                {busy === "book" ? "Booking…" : "Book"}
-              </button>
-              <button type="button" className="button button-secondary" disabled={selected.length === 0 || busy !== null} onClick={() => { void book(true); }}>
-                {busy === "hold" ? "Holding…" : "Hold"}
-              </button>
-            </div>
-          ) : (
-            <p className="muted">
-              <Link to={`/login?next=${encodeURIComponent(`/shows/${show.id}`)}`}>Log in</Link> or{" "}
-              <Link to={`/signup?next=${encodeURIComponent(`/shows/${show.id}`)}`}>sign up</Link> to book seats.
-            </p>
-          )}
-          <p className="hint">Book takes the seats at once. Hold keeps them for you for a few minutes while you decide.</p>
-        </aside>
-      </div>
-    </article>
-  );
+  return {
+    user, serverOffsetMs: api.serverOffsetMs, show, loadError, refreshShow, taken, mySeats, holds, selected,
+    conflicts, message, busy, book, settle, onHoldExpired,
+    toggle: (seat: number) => { setSelected((current) => toggleSeat(current, seat)); },
+    clearSelection: () => setSelected([]),
+  };
 }
 
 /** What to tell the visitor when a booking fails; `markTaken` gets the seats someone else took. */
@@ -222,14 +152,4 @@ function bookingFailure(error: unknown, markTaken: (seats: number[]) => void): M
     };
   }
   return { kind: "error", text: error.fieldMessage("seats") ?? error.message };
-}
-
-function NotFoundShow() {
-  return (
-    <div className="state state-empty">
-      <p className="state-title">This show does not exist</p>
-      <p>It may have been removed, or the link is wrong.</p>
-      <p><Link to="/">See all shows</Link></p>
-    </div>
-  );
 }

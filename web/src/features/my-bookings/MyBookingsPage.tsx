@@ -1,13 +1,12 @@
 // The visitor's bookings, newest first, with a confirmation step before a cancel.
-import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError } from "../../api/client";
-import type { Booking, Show } from "../../api/types";
+import { useEffect, useRef } from "react";
+import type { Booking } from "../../api/types";
 import { Link } from "../../app/router";
-import { useAuth } from "../../auth/AuthContext";
-import { formatRemaining, remainingMs } from "../booking/countdown";
-import { capitalize, formatClock, formatShowTime, listSeats, seatsSentence } from "../../ui/format";
-import { useNow, useTitle } from "../../ui/hooks";
-import { Callout, Empty, ErrorMessage, Loading } from "../../ui/Status";
+import { formatRemaining, remainingMs } from "../../lib/countdown";
+import { capitalize, formatClock, formatShowTime, listSeats } from "../../lib/format";
+import { useNow, useTitle } from "../../lib/hooks";
+import { Callout, Empty, ErrorMessage, Loading } from "../../components/Status";
+import { useMyBookings } from "./useMyBookings";
 
 /** What a booking's state is called on screen; a lapsed hold reads as expired at once. */
 export function statusLabel(booking: Booking, leftMs: number): { text: string; tone: string } {
@@ -20,30 +19,9 @@ export function statusLabel(booking: Booking, leftMs: number): { text: string; t
 }
 
 export function MyBookingsPage() {
-  const { api, user } = useAuth();
-  const [bookings, setBookings] = useState<Booking[] | null>(null);
-  const [shows, setShows] = useState<Record<string, Show | null>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [message, setMessage] = useState<{ kind: "success" | "error"; text: string } | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { user, bookings, shows, error, message, confirming, setConfirming, busy, load, act, serverOffsetMs } = useMyBookings();
   const now = useNow(1000);
   useTitle("My bookings");
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const items = await api.listBookings();
-      setBookings(items);
-      const ids = [...new Set(items.map((booking) => booking.showId))];
-      const found = await Promise.all(ids.map((id) => api.getShow(id).then((show) => show as Show, () => null)));
-      setShows(Object.fromEntries(ids.map((id, index) => [id, found[index]])));
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : "Your bookings could not be loaded.");
-    }
-  }, [api]);
-
-  useEffect(() => { if (user) void load(); }, [user, load]);
 
   if (!user) {
     return (
@@ -52,27 +30,6 @@ export function MyBookingsPage() {
       </Empty>
     );
   }
-
-  const act = async (booking: Booking, action: "cancel" | "confirm") => {
-    setBusy(booking.id);
-    setMessage(null);
-    try {
-      const updated = action === "cancel" ? await api.cancelBooking(booking.id) : await api.confirmBooking(booking.id);
-      setBookings((current) => current?.map((item) => (item.id === updated.id ? updated : item)) ?? null);
-      setMessage({
-        kind: "success",
-        text: action === "cancel"
-          ? `Booking cancelled. ${seatsSentence(updated.seats, "is", "are")} free again.`
-          : `Confirmed! ${seatsSentence(updated.seats, "is", "are")} yours.`,
-      });
-    } catch (failure) {
-      setMessage({ kind: "error", text: failure instanceof ApiError ? failure.message : "That did not work. Please try again." });
-      void load();
-    } finally {
-      setBusy(null);
-      setConfirming(null);
-    }
-  };
 
   return (
     <section>
@@ -92,7 +49,7 @@ export function MyBookingsPage() {
         <ul className="booking-list">
           {bookings.map((booking) => {
             const show = shows[booking.showId];
-            const left = booking.expiresAt ? remainingMs(booking.expiresAt, now, api.serverOffsetMs) : 0;
+            const left = booking.expiresAt ? remainingMs(booking.expiresAt, now, serverOffsetMs) : 0;
             const status = statusLabel(booking, left);
             const active = booking.status === "CONFIRMED" || (booking.status === "PENDING" && left > 0);
             return (

@@ -40,3 +40,8 @@ export function seatsSentence(seats: readonly number[], singular: string, plural
 export function seatsLeft(available: number): string {
   return available <= 0 ? "Sold out" : `${countSeats(available)} left`;
 }
+
+/** Now, as the API wants it: RFC 3339 in UTC, whole seconds. */
+export function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

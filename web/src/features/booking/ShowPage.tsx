@@ -1,0 +1,99 @@
+// One show: its seat map, the visitor's selection, Book and Hold, and any hold waiting to
+// be confirmed. The state and the calls are in useShowBooking; this is the layout.
+import { Link } from "../../app/router";
+import { Callout, ErrorMessage, Loading } from "../../components/Status";
+import { countSeats, formatShowTime, seatsLeft } from "../../lib/format";
+import { HoldPanel } from "./HoldPanel";
+import { SeatMap } from "./SeatMap";
+import { useShowBooking } from "./useShowBooking";
+
+export function ShowPage({ showId }: { showId: string }) {
+  const {
+    user, serverOffsetMs, show, loadError, refreshShow, taken, mySeats, holds, selected, conflicts, message, busy,
+    book, settle, onHoldExpired, toggle, clearSelection,
+  } = useShowBooking(showId);
+
+  if (!show) {
+    if (loadError) {
+      return loadError.status === 404
+        ? <NotFoundShow />
+        : <ErrorMessage message={loadError.message} onRetry={() => { void refreshShow(); }} />;
+    }
+    return <Loading label="Loading the seat map…" />;
+  }
+
+  return (
+    <article className="show-page">
+      <header className="page-header">
+        <p className="breadcrumb"><Link to="/">All shows</Link></p>
+        <h1>{show.name}</h1>
+        <p className="meta">
+          <time dateTime={show.startTime}>{formatShowTime(show.startTime)}</time>
+          <span className={show.availableSeats > 0 ? "badge" : "badge badge-soldout"}>{seatsLeft(show.availableSeats)}</span>
+        </p>
+      </header>
+      {loadError && <Callout kind="warning">The seat map could not be refreshed. It may be out of date.</Callout>}
+      <div className="show-layout">
+        <section className="panel map-panel" aria-label="Seats">
+          <SeatMap
+            totalSeats={show.totalSeats}
+            taken={taken}
+            mine={mySeats}
+            conflicts={conflicts}
+            selected={selected}
+            onToggle={toggle}
+          />
+        </section>
+        <aside className="panel side-panel" aria-label="Your booking">
+          {message && <Callout kind={message.kind}>{message.text}</Callout>}
+          {holds.map((hold) => (
+            <HoldPanel
+              key={hold.id}
+              hold={hold}
+              serverOffsetMs={serverOffsetMs}
+              busy={busy !== null}
+              onConfirm={() => { void settle(hold, "confirm"); }}
+              onRelease={() => { void settle(hold, "release"); }}
+              onExpired={() => onHoldExpired(hold)}
+            />
+          ))}
+          <h2>Your selection</h2>
+          {selected.length === 0
+            ? <p className="muted">{show.availableSeats > 0 ? "No seats selected. Pick free seats on the map." : "This show is sold out."}</p>
+            : (
+              <p className="selection">
+                <strong>{countSeats(selected.length)}</strong>: {selected.join(", ")}{" "}
+                <button type="button" className="link-button" onClick={clearSelection}>Clear</button>
+              </p>
+            )}
+          {user ? (
+            <div className="actions">
+              <button type="button" className="button button-primary" disabled={selected.length === 0 || busy !== null} onClick={() => { void book(false); }}>
+                {busy === "book" ? "Booking…" : "Book"}
+              </button>
+              <button type="button" className="button button-secondary" disabled={selected.length === 0 || busy !== null} onClick={() => { void book(true); }}>
+                {busy === "hold" ? "Holding…" : "Hold"}
+              </button>
+            </div>
+          ) : (
+            <p className="muted">
+              <Link to={`/login?next=${encodeURIComponent(`/shows/${show.id}`)}`}>Log in</Link> or{" "}
+              <Link to={`/signup?next=${encodeURIComponent(`/shows/${show.id}`)}`}>sign up</Link> to book seats.
+            </p>
+          )}
+          <p className="hint">Book takes the seats at once. Hold keeps them for you for a few minutes while you decide.</p>
+        </aside>
+      </div>
+    </article>
+  );
+}
+
+function NotFoundShow() {
+  return (
+    <div className="state state-empty">
+      <p className="state-title">This show does not exist</p>
+      <p>It may have been removed, or the link is wrong.</p>
+      <p><Link to="/">See all shows</Link></p>
+    </div>
+  );
+}
