@@ -53,12 +53,12 @@ import Testing
         gate.open()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await reader.run() }
-            try await waitFor(within: slow) { received.withLock { $0.heartbeats > 0 } }
+            try await waitUntil(within: slow) { received.withLock { $0.heartbeats > 0 } }
 
             // A stream open: an own change is read at once and reaches it.
             try await book(second, 1)
             changes.ownCommit()
-            try await waitFor(within: slow) { received.withLock { !$0.frames.isEmpty } }
+            try await waitUntil(within: slow) { received.withLock { !$0.frames.isEmpty } }
             #expect(received.withLock { $0.frames.count == 1 && $0.frames[0].contains("\"taken\":[1]") })
             subscription.finish()
             await watcher.value
@@ -74,7 +74,7 @@ import Testing
 
             // Expired holds (an unseen change) are read at once, stream or not.
             changes.unseenChange()
-            try await waitFor(within: slow) { cache.entry(mapOfFirst) == nil }
+            try await waitUntil(within: slow) { cache.entry(mapOfFirst) == nil }
             group.cancelAll()
         }
     }

@@ -257,11 +257,11 @@ public func same(_ a: User?, _ b: User?) -> Bool {
         && abs(a.createdAt.timeIntervalSince(b.createdAt)) < 0.000_002
 }
 
-/// Polls `condition` every 5 ms for up to 5 s.
-public func waitUntil(_ condition: @Sendable () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(5)
+/// Polls `condition` every 5 ms until it holds; fails after `limit` (5 s unless told).
+public func waitUntil(within limit: Duration = .seconds(5), _ condition: @Sendable () async -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
     while !(await condition()) {
-        guard ContinuousClock.now < deadline else { throw HarnessError("condition not met within 5 s") }
+        guard ContinuousClock.now < deadline else { throw HarnessError("condition not met within \(limit)") }
         try await Task.sleep(for: .milliseconds(5))
     }
 }
