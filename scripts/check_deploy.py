@@ -45,6 +45,13 @@ check("it copies the binary from the path swift build reports",
       f'"$(swift build -c release --show-bin-path)/{product}"' in runs)
 check("it copies the resource bundles (the web app) beside the binary, and a failed copy fails the build",
       '"$(swift build -c release --show-bin-path)"/*.resources /out/' in runs and "|| true" not in runs)
+# SwiftPM refuses a manifest whose targets' folders are missing, test targets included, so the
+# build stage needs every top-level folder a target lives in (Sources/, Tests/).
+copied = [args.split()[0].rstrip("/") for op, args in steps if op.upper() == "COPY" and "--from=" not in args]
+paths = re.findall(r'path:\s*"([^"/]+)', package)
+folders = {"Sources"} | ({"Tests"} if ".testTarget(" in package else set()) | set(paths)
+check("the build stage copies every folder the package's targets live in",
+      folders <= set(copied), f"copied {copied}, needs {sorted(folders)}")
 copies = [args for op, args in steps if op.upper() == "COPY" and "--from=build" in args]
 entry = [args for op, args in steps if op.upper() == "ENTRYPOINT"]
 check("the runtime stage takes the build's output into its PATH",
