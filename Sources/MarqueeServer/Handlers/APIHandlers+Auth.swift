@@ -17,13 +17,13 @@ extension APIHandlers {
     func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output {
         guard case .json(let body) = input.body else { throw MarqueeError.validation([]) }
         let address = RequestScope.current.clientAddress
-        try await throttle.check(email: body.email, address: address)
+        try await throttle.check(email: body.email, address: address, now: clock())
         let credentials = try await store.credentials(email: body.email)
         // Unknown email and wrong password take the same time and get the same answer.
         guard try await passwords.verify(body.password, against: credentials?.passwordHash),
             let user = credentials?.user
         else {
-            await throttle.recordFailure(email: body.email, address: address)
+            await throttle.recordFailure(email: body.email, address: address, now: clock())
             metrics.loginFailed()
             throw MarqueeError.unauthenticated("The email or password is not right.")
         }
