@@ -1,0 +1,67 @@
+"""The markdown tables of a run, with the ratios between engines and references."""
+
+
+
+
+def ratio(a, b):
+    return round(a / b, 2) if a is not None and b else None
+
+
+def report(summary):
+    machine = summary["machine"]
+    lines = [f"Marquee benchmark, {summary['when']}: {machine['cores']} cores, {machine['memory_gb']} GB, "
+             f"{machine['cpu']}; {summary['seconds']} s per scenario, median of {summary['repeat']} runs.", ""]
+    for engine, results in summary["engines"].items():
+        health = results.get("health", {}).get("per_second")
+        hot_ceiling = max((r["per_second"] for n, r in results.items() if n.startswith("pgbench_hot")), default=None)
+        spread_ceiling = results.get("pgbench_spread_64", {}).get("per_second")
+        lines += [f"### {engine}", "",
+                  "| scenario | requests/s | created/s | conflicts/s | refused/s | p50 ms | p99 ms | vs pgbench | vs /health/live |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for name, result in results.items():
+            if name.startswith("pgbench"):
+                lines.append(f"| {name} (database, no HTTP) | {result['per_second']:.0f} | | | | "
+                             f"{result['latency_average_ms']:.2f} (avg) | | | |")
+                continue
+            booking = "created" in result
+            ceiling = spread_ceiling if name == "spread" else hot_ceiling
+            lines.append(
+                f"| {name} | {result['per_second']:.0f} | {result.get('created_per_second', 0):.0f} | "
+                f"{result.get('conflicts_per_second', 0):.0f} | {result.get('refused_per_second', 0):.0f} | "
+                f"{result['p50_ms']:.2f} | {result['p99_ms']:.2f} | "
+                f"{ratio(result['created_per_second'] + result['conflicts_per_second'], ceiling) if booking and ceiling else ''} | "
+                f"{'' if booking else (ratio(result['per_second'], health) or '')} |")
+        notes = []
+        if "peak_resident_mb" in results.get("hot_64", {}):
+            notes.append(f"Peak resident memory during the 64-connection hot show: {results['hot_64']['peak_resident_mb']:.0f} MB.")
+        if "health_beside_p99_ms" in results.get("hot_256", {}):
+            notes.append(f"/health/live beside the 256-connection hot show: p99 {results['hot_256']['health_beside_p99_ms']:.2f} ms.")
+        if "sellout" in results:
+            notes.append(f"Sell-out: {results['sellout']['sold_seats']:.0f} of 500 seats sold in "
+                         f"{results['sellout']['sold_out_seconds']:.2f} s.")
+        lines += ["", " ".join(notes), ""]
+        costed = [(name, r) for name, r in results.items()
+                  if "server_cpu_ms_per_request" in r or "postgres_cpu_ms_per_request" in r]
+        if costed:
+            lines += ["| scenario | server CPU ms per request | PostgreSQL CPU ms per request |", "|---|---|---|"]
+            for name, r in costed:
+                cells = [f"{r[key]:.3f}" if key in r else "" for key in
+                         ("server_cpu_ms_per_request", "postgres_cpu_ms_per_request")]
+                lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
+            lines.append("")
+    marquee, express = summary["engines"].get("postgres"), summary["engines"].get("express")
+    if marquee and express:
+        lines += ["### Marquee (PostgreSQL) against Express + node-postgres, same database server", "",
+                  "| scenario | Marquee answers/s | Express answers/s | ratio | Marquee p99 ms | Express p99 ms |",
+                  "|---|---|---|---|---|---|"]
+        for name in express:
+            if name in marquee:
+                m, e = marquee[name], express[name]
+                good = (lambda r: r.get("created_per_second", 0) + r.get("conflicts_per_second", 0)) if "created" in e \
+                    else (lambda r: r["per_second"])
+                lines.append(f"| {name} | {good(m):.0f} | {good(e):.0f} | {ratio(good(m), good(e))} | "
+                             f"{m['p99_ms']:.2f} | {e['p99_ms']:.2f} |")
+        lines.append("")
+    if summary.get("pg_test_fsync"):
+        lines.append("pg_test_fsync (ops/s): " + ", ".join(f"{k} {v:.0f}" for k, v in summary["pg_test_fsync"].items()))
+    return "\n".join(lines)
