@@ -1,8 +1,6 @@
 """The markdown tables of a run, with the ratios between engines and references."""
 
 
-
-
 def ratio(a, b):
     return round(a / b, 2) if a is not None and b else None
 

@@ -16,7 +16,6 @@ from .processes import cpu_times, cpu_used, peak_memory_during, postgres_pids, r
 from blackbox.harness import expect
 
 
-
 def book(target, shows, seats, connections, seconds, learn=False):
     setup = os.path.join(tempfile.mkdtemp(prefix="marquee-bench-setup-"), "setup")
     with open(setup, "w") as file:
