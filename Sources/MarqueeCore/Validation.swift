@@ -1,5 +1,25 @@
 import Foundation
 
+/// Text members never hold a NUL character (U+0000): SQLite's C strings and bcrypt would cut
+/// the text short there, and PostgreSQL refuses it. Each such member is a 422 on its field,
+/// as API.md says, so nothing is ever stored cut short.
+public enum TextRules {
+    public static let nulMessage = "Remove the NUL character (U+0000); text may not hold one."
+
+    /// One error for each named member that holds a NUL.
+    public static func nulErrors(_ members: KeyValuePairs<String, String>) -> [FieldError] {
+        members.filter { $0.value.unicodeScalars.contains("\u{0}") }.map { FieldError(field: $0.key, message: nulMessage) }
+    }
+}
+
+/// What a login may hold before the store is asked: no NUL in either member.
+public enum LoginRules {
+    public static func validate(email: String, password: String) throws(MarqueeError) {
+        let errors = TextRules.nulErrors(["email": email, "password": password])
+        guard errors.isEmpty else { throw .validation(errors) }
+    }
+}
+
 /// The rules for a new account: API.md's name, email and password limits.
 public struct SignupRules: Sendable {
     public static let nameLength = 1...100
@@ -9,18 +29,19 @@ public struct SignupRules: Sendable {
     public static func validate(name: String, email: String, password: String) throws(MarqueeError) -> (
         name: String, email: String
     ) {
-        var errors: [FieldError] = []
+        var errors = TextRules.nulErrors(["name": name, "email": email, "password": password])
+        let refused = Set(errors.map(\.field))
         let trimmedName = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !nameLength.contains(trimmedName.count) {
+        if !refused.contains("name"), !nameLength.contains(trimmedName.count) {
             errors.append(FieldError(field: "name", message: "Name must be 1 to 100 characters."))
         }
         let trimmedEmail = email.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !EmailAddress.isValid(trimmedEmail) {
+        if !refused.contains("email"), !EmailAddress.isValid(trimmedEmail) {
             errors.append(FieldError(field: "email", message: "Enter a valid email address."))
         }
         // Bytes, not characters: bcrypt reads at most 72 bytes, and a longer password is
         // refused rather than silently truncated.
-        if !passwordBytes.contains(password.utf8.count) {
+        if !refused.contains("password"), !passwordBytes.contains(password.utf8.count) {
             errors.append(FieldError(field: "password", message: "Password must be 8 to 72 bytes long."))
         }
         guard errors.isEmpty else { throw .validation(errors) }
@@ -57,9 +78,9 @@ public struct NewShow: Sendable, Equatable {
     public var totalSeats: Int
 
     public init(name: String, startTime: Date, totalSeats: Int) throws(MarqueeError) {
-        var errors: [FieldError] = []
+        var errors = TextRules.nulErrors(["name": name])
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !Self.nameLength.contains(trimmed.count) {
+        if errors.isEmpty, !Self.nameLength.contains(trimmed.count) {
             errors.append(FieldError(field: "name", message: "Name must be 1 to 200 characters."))
         }
         if !Self.seatRange.contains(totalSeats) {

@@ -25,16 +25,18 @@ public struct NewWebhook: Sendable, Equatable {
     public static let secretLength = 16...256
 
     public init(url: String, secret: String, eventTypes: [String]) throws(MarqueeError) {
-        var errors: [FieldError] = []
+        var errors = TextRules.nulErrors(
+            ["url": url, "secret": secret, "eventTypes": eventTypes.joined(separator: ",")])
+        let refused = Set(errors.map(\.field))
         let parsed = URLComponents(string: url)
-        if url.count > 2_000 || parsed?.host?.isEmpty != false || !["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") {
+        if !refused.contains("url"), url.count > 2_000 || parsed?.host?.isEmpty != false || !["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") {
             errors.append(FieldError(field: "url", message: "Give an absolute http or https URL."))
         }
-        if !Self.secretLength.contains(secret.utf8.count) {
+        if !refused.contains("secret"), !Self.secretLength.contains(secret.utf8.count) {
             errors.append(FieldError(field: "secret", message: "The secret must be 16 to 256 bytes."))
         }
         let kinds = eventTypes.compactMap(BookingEvent.Kind.init(rawValue:))
-        if kinds.isEmpty || kinds.count != eventTypes.count {
+        if !refused.contains("eventTypes"), kinds.isEmpty || kinds.count != eventTypes.count {
             let known = BookingEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")
             errors.append(FieldError(field: "eventTypes", message: "Choose one or more of: \(known)."))
         }

@@ -175,3 +175,18 @@ def full_line(ctx):
     expect([a[0][0] for a in admitted] == [201, 201, 201], f"the line got {[a[0][0] for a in admitted]}")
     _, _, detail = server.call("GET", f"/api/shows/{show}")
     expect(detail["takenSeats"] == [1, 2, 3], f"taken {detail['takenSeats']}")
+
+
+@check("a NUL in a text member is a 422 on that field; answers with a token are not cached")
+def nul_and_tokens(ctx):
+    server = ctx.server
+    email = f"nul-{uuid.uuid4().hex[:8]}@example.com"
+    status, _, body = server.call("POST", "/api/auth/signup",
+                                  {"name": "Nul", "email": email, "password": "pass\u0000word-1"})
+    expect(status == 422 and [e["field"] for e in body["errors"]] == ["password"], f"NUL password: {status} {body}")
+    status, headers, _ = server.call("POST", "/api/auth/signup", {"name": "Nul", "email": email, "password": "password-1"})
+    expect(status == 201 and headers.get("Cache-Control") == "no-store", f"signup: {status} {headers.get('Cache-Control')}")
+    status, _, body = server.call("POST", "/api/auth/login", {"email": email, "password": "password-1\u0000x"})
+    expect(status == 422, f"a password cut at a NUL must not log in: {status} {body}")
+    status, headers, _ = server.call("POST", "/api/auth/login", {"email": email, "password": "password-1"})
+    expect(status == 200 and headers.get("Cache-Control") == "no-store", f"login: {status} {headers.get('Cache-Control')}")

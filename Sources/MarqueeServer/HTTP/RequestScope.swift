@@ -57,6 +57,8 @@ struct RequestScopeMiddleware: RouterMiddleware {
 
     static let header = HTTPField.Name("X-Request-ID")!
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    /// The routes whose answers carry a token.
+    static let issuesTokens: Set<String> = ["/api/auth/signup", "/api/auth/login"]
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -73,8 +75,11 @@ struct RequestScopeMiddleware: RouterMiddleware {
         if let stored = scope.replay.withLockedValue({ $0 }) { response = stored.response }
         response.headers[Self.header] = id
         response.headers[.xContentTypeOptions] = "nosniff"
-        // Answers to authenticated requests are personal: no cache may keep them.
-        if request.headers[.authorization] != nil { response.headers[.cacheControl] = "no-store" }
+        // Answers to authenticated requests are personal, and sign-up and login answer with a
+        // token: no cache may keep any of them.
+        if request.headers[.authorization] != nil || Self.issuesTokens.contains(request.uri.path) {
+            response.headers[.cacheControl] = "no-store"
+        }
         return response
     }
 

@@ -16,6 +16,7 @@ extension APIHandlers {
 
     func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output {
         guard case .json(let body) = input.body else { throw MarqueeError.validation([]) }
+        try LoginRules.validate(email: body.email, password: body.password)
         let address = RequestScope.current.clientAddress
         try await throttle.check(email: body.email, address: address, now: clock())
         let credentials = try await store.credentials(email: body.email)
