@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import NIOSSL
 import Logging
@@ -89,11 +90,21 @@ public func buildApplication(
         services.append(
             InstanceNotifier(store: postgres, listener: listener, changes: changes, logger: logger, started: started))
     }
+    // Headers are limited as API.md says, malformed ones answered as problems, and a client
+    // that sends nothing for the idle timeout is let go (a response in progress, such as a
+    // live stream, is never cut by it).
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [MalformedRequestHandler()],
+        idleTimeout: configuration.idleTimeout.map { .nanoseconds(Int64($0.nanoseconds)) },
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: MalformedRequestHandler.maxHeaderBytes,
+            maxHeaderListSize: MalformedRequestHandler.maxHeaderBytes))
     let database = configuration.databaseURL.map { _ in "PostgreSQL" } ?? "SQLite \(configuration.databasePath)"
     let scheme = configuration.tls == nil ? "http" : "https"
     var app = Application(
         router: router,
-        server: try configuration.tls.map { try .tls(.http1(), tlsConfiguration: try serverTLS($0)) } ?? .http1(),
+        server: try configuration.tls.map { try .tls(.http1(configuration: http1), tlsConfiguration: try serverTLS($0)) }
+            ?? .http1(configuration: http1),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Marquee"),
         services: services,
         onServerRunning: { channel in

@@ -57,6 +57,7 @@ import Testing
         Case("MARQUEE_LOG_LEVEL", "DEBUG") { $0.logLevel == .debug },
         Case("MARQUEE_STARTUP_TIMEOUT_SECONDS", "5") { $0.startupTimeout == .seconds(5) },
         Case("MARQUEE_SHUTDOWN_GRACE_SECONDS", "0") { $0.shutdownGrace == .seconds(0) },
+        Case("MARQUEE_IDLE_TIMEOUT_SECONDS", "5") { $0.idleTimeout == .seconds(5) },
         Case("MARQUEE_WEB_ROOT", "/srv/web") { $0.webRoot == "/srv/web" },
         Case("MARQUEE_EVENT_RETENTION_HOURS", "2") { $0.eventRetention == .seconds(7200) },
         Case("MARQUEE_EVENT_POLL_MS", "250") { $0.eventPollInterval == .milliseconds(250) },

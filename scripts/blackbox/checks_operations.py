@@ -11,7 +11,7 @@ import time
 import urllib.request
 import uuid
 
-from .harness import expect, free_port, wait_until
+from .harness import EventStream, create_show, expect, free_port, signup, wait_until
 from .registry import check
 
 
@@ -140,3 +140,72 @@ def unreachable(ctx):
     expect(finished.returncode != 0, "the server started without its database")
     expect(took < 15, f"took {took:.1f}s to give up")
     expect("DATABASE_URL" in finished.stderr + finished.stdout, f"unclear error: {finished.stderr[-300:]}")
+
+
+def raw_exchange(server, data, timeout=5):
+    """Sends raw bytes on a connection of their own; the reply as bytes, and whether the server
+    closed the connection (rather than leaving it open past `timeout`)."""
+    connection = socket.create_connection(("127.0.0.1", server.port), timeout=timeout)
+    connection.sendall(data)
+    reply, closed = b"", False
+    try:
+        while True:
+            chunk = connection.recv(65536)
+            if not chunk:
+                closed = True
+                break
+            reply += chunk
+    except socket.timeout:
+        pass
+    connection.close()
+    return reply, closed
+
+
+def problem_of(reply):
+    head, _, body = reply.partition(b"\r\n\r\n")
+    lines = head.decode(errors="replace").split("\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, json.loads(body or b"null")
+
+
+@check("malformed requests get problems with X-Request-ID: 431 for big headers, 400 otherwise")
+def malformed_requests(ctx):
+    server = ctx.server
+    fine, _ = raw_exchange(server, b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 15000
+                           + b"\r\nConnection: close\r\n\r\n")
+    expect(fine.startswith(b"HTTP/1.1 200"), f"15 KB of headers: {fine[:60]!r}")
+    cases = [
+        ("17 KiB of headers", b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 17000 + b"\r\n\r\n",
+         431, "/problems/headers-too-large"),
+        ("a request line that is not HTTP", b"GARBAGE\r\n\r\n", 400, "/problems/malformed-request"),
+        ("a bad chunk size", b"POST /api/auth/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+         b"Transfer-Encoding: chunked\r\n\r\nZZ\r\n{\"name\":\"A\"}\r\n0\r\n\r\n", 400, "/problems/malformed-request"),
+    ]
+    for name, data, status, kind in cases:
+        reply, closed = raw_exchange(server, data)
+        code, headers, body = problem_of(reply)
+        expect(code == status and (body or {}).get("type") == kind, f"{name}: {code} {body}")
+        expect(headers.get("content-type", "").startswith("application/problem+json"), f"{name}: {headers}")
+        expect(headers.get("x-request-id"), f"{name}: no X-Request-ID")
+        expect(closed, f"{name}: the connection was left open")
+    expect(server.call("GET", "/health/live")[0] == 200, "the server is still healthy")
+
+
+@check("a connection that sends nothing is closed after the idle timeout; an open live stream is not")
+def idle_timeout(ctx):
+    server = ctx.start(MARQUEE_IDLE_TIMEOUT_SECONDS="1", MARQUEE_SSE_HEARTBEAT_SECONDS="300")
+    started = time.time()
+    _, closed = raw_exchange(server, b"", timeout=6)
+    took = time.time() - started
+    expect(closed and 0.5 < took < 4, f"an idle connection: closed={closed} after {took:.1f}s")
+    _, closed = raw_exchange(server, b"GET /health/live HTTP/1.1\r\nHo", timeout=6)
+    expect(closed, "a request line trickled and never finished is let go too")
+    show = create_show(server, 10)
+    token, _ = signup(server, "Idle")
+    stream = EventStream(server, show)
+    stream.next()
+    time.sleep(2.5)  # past the idle timeout, with nothing sent either way
+    server.call("POST", "/api/bookings", {"showId": show, "seats": [3]}, token=token)
+    _, kind, data = stream.next(timeout=3)
+    expect(kind == "seats" and data["taken"] == [3], f"the open stream still delivers: {kind} {data}")
+    stream.close()

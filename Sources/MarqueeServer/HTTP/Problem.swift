@@ -164,7 +164,7 @@ struct Problem: Error, Sendable, Encodable {
         StoredResponse(status: Int(status.code), body: String(decoding: encodedBody, as: UTF8.self))
     }
 
-    private var encodedBody: Data {
+    var encodedBody: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)) ?? Data("{\"status\":500}".utf8)

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import MarqueeAPI
 import MarqueeCore
+import NIOHTTP1
 import OpenAPIRuntime
 
 /// Turns every error below it into a problem-details response. Unexpected errors are
@@ -19,14 +20,23 @@ struct ProblemMiddleware: RouterMiddleware {
             if problem.status.code >= 500 && problem.status != .serviceUnavailable {
                 context.logger.error("Request failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-            return problem.response
+            var response = problem.response
+            // After a parse error the rest of the connection's bytes mean nothing.
+            if Self.parseError(in: error) != nil { response.headers[.connection] = "close" }
+            return response
         }
     }
 
     /// The one time field each operation that takes a time reads (see openapi.yaml).
     static let timeFields = ["createShow": "startTime", "listShows": "from"]
 
+    /// The HTTP parse error behind `error`, as when a chunked body breaks off mid-way.
+    static func parseError(in error: any Error) -> HTTPParserError? {
+        (error as? HTTPParserError) ?? ((error as? ServerError)?.underlyingError as? HTTPParserError)
+    }
+
     static func problem(for error: any Error) -> Problem {
+        if let parse = parseError(in: error) { return MalformedRequestHandler.problem(for: parse) }
         switch error {
         case let problem as Problem:
             return problem

@@ -49,6 +49,8 @@ public struct AppConfiguration: Sendable {
     public var startupTimeout: Duration = .seconds(30)
     /// How long SIGTERM waits for requests in flight before cancelling them.
     public var shutdownGrace: Duration = .seconds(10)
+    /// A connection that sends nothing this long is closed; nil never closes one.
+    public var idleTimeout: Duration? = .seconds(60)
     /// The built web app to serve at `/`; nil: the copy built into the executable's resources.
     public var webRoot: String?
     /// How long outbox events are kept (live streams resume from them; CDC reads them).

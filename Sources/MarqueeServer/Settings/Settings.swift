@@ -47,6 +47,8 @@ public struct Settings: ParsableArguments {
     var startupTimeoutSeconds: Int?
     @Option(help: "Seconds SIGTERM waits for requests in flight. [MARQUEE_SHUTDOWN_GRACE_SECONDS, default 10]")
     var shutdownGraceSeconds: Int?
+    @Option(help: "Seconds a client may send nothing before it is disconnected; live streams are exempt while open. [MARQUEE_IDLE_TIMEOUT_SECONDS, default 60]")
+    var idleTimeoutSeconds: Int?
     @Option(help: "PEM certificate chain: serve HTTPS (with --tls-key). [MARQUEE_TLS_CERTIFICATE]")
     var tlsCertificate: String?
     @Option(help: "PEM private key for --tls-certificate. [MARQUEE_TLS_KEY]") var tlsKey: String?
@@ -130,6 +132,9 @@ public struct Settings: ParsableArguments {
         }
         if let seconds = try number(shutdownGraceSeconds, "MARQUEE_SHUTDOWN_GRACE_SECONDS", 0...3600) {
             c.shutdownGrace = .seconds(seconds)
+        }
+        if let seconds = try number(idleTimeoutSeconds, "MARQUEE_IDLE_TIMEOUT_SECONDS", 1...86_400) {
+            c.idleTimeout = .seconds(seconds)
         }
         switch (tlsCertificate ?? env("MARQUEE_TLS_CERTIFICATE"), tlsKey ?? env("MARQUEE_TLS_KEY")) {
         case (let certificate?, let key?): c.tls = TLSFiles(certificateChain: certificate, privateKey: key)
