@@ -168,7 +168,7 @@ def problem_of(reply):
     return int(lines[0].split()[1]), headers, json.loads(body or b"null")
 
 
-@check("malformed requests get problems with X-Request-ID: 431 for big headers, 400 otherwise")
+@check("malformed requests get problems with X-Request-ID: 431 for big headers, 400 otherwise, 405 for CONNECT")
 def malformed_requests(ctx):
     server = ctx.server
     fine, _ = raw_exchange(server, b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 15000
@@ -188,6 +188,13 @@ def malformed_requests(ctx):
         expect(headers.get("content-type", "").startswith("application/problem+json"), f"{name}: {headers}")
         expect(headers.get("x-request-id"), f"{name}: no X-Request-ID")
         expect(closed, f"{name}: the connection was left open")
+    # CONNECT: a refusal, then the connection closes (HTTP gives a CONNECT answer no body).
+    reply, closed = raw_exchange(server, b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
+    expect(reply.startswith(b"HTTP/1.1 405") and closed, f"CONNECT: {reply[:60]!r} closed={closed}")
+    reply, closed = raw_exchange(server, b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"
+                                 b"CONNECT a:1 HTTP/1.1\r\nHost: a\r\n\r\n")
+    expect(reply.startswith(b"HTTP/1.1 200") and b"HTTP/1.1 405" in reply and closed,
+           f"a CONNECT after a request waits for its answer: {reply[:80]!r}")
     expect(server.call("GET", "/health/live")[0] == 200, "the server is still healthy")
 
 

@@ -22,15 +22,35 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private var betweenRequests = true
     private var answered = false
+    private var refuseAfterResponse = false
+
+    static let noTunnels = Problem(
+        .methodNotAllowed, "method-not-allowed", "Method not allowed",
+        detail: "CONNECT is not served here: this is not a proxy.")
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) { betweenRequests = false }
+        guard !answered, !refuseAfterResponse else { return }  // the connection is closing: drop what follows
+        if case .head(let head) = unwrapInboundIn(data) {
+            // Marquee is no proxy: a tunnel request gets a plain refusal rather than the
+            // framing HTTP gives CONNECT answers (a head and then the raw tunnel).
+            if head.method == .connect {
+                // After the answer to any request still in progress, never in its middle.
+                if betweenRequests { answer(context, Self.noTunnels) } else { refuseAfterResponse = true }
+                return
+            }
+            betweenRequests = false
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { betweenRequests = true }
+        guard case .end = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
+        }
+        betweenRequests = true
         context.write(data, promise: promise)
+        if refuseAfterResponse, !answered { answer(context, Self.noTunnels) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -39,8 +59,12 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         guard !answered else { return }
+        answer(context, Self.problem(for: parse))
+    }
+
+    /// Writes `problem` as the connection's last answer, then closes it.
+    private func answer(_ context: ChannelHandlerContext, _ problem: Problem) {
         answered = true
-        let problem = Self.problem(for: parse)
         let body = problem.encodedBody
         var head = HTTPResponse(status: problem.status)
         head.headerFields[.contentType] = "application/problem+json"
@@ -48,6 +72,7 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
         head.headerFields[.connection] = "close"
         head.headerFields[RequestScopeMiddleware.header] = Identifier.make()
         head.headerFields[.xContentTypeOptions] = "nosniff"
+        if problem.status == .methodNotAllowed { head.headerFields[.allow] = "GET, HEAD, POST, DELETE" }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
