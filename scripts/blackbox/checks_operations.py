@@ -178,6 +178,9 @@ def malformed_requests(ctx):
         ("17 KiB of headers", b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 17000 + b"\r\n\r\n",
          431, "/problems/headers-too-large"),
         ("a request line that is not HTTP", b"GARBAGE\r\n\r\n", 400, "/problems/malformed-request"),
+        ("Content-Length with Transfer-Encoding (a smuggling probe)",
+         b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+         400, "/problems/malformed-request"),
         ("a bad chunk size", b"POST /api/auth/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
          b"Transfer-Encoding: chunked\r\n\r\nZZ\r\n{\"name\":\"A\"}\r\n0\r\n\r\n", 400, "/problems/malformed-request"),
     ]
