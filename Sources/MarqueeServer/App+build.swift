@@ -41,7 +41,6 @@ public func buildApplication(
         registry: setup.registry,
         clock: clock,
         events: hub,
-        cache: cache,
         accounts: AccountCache(),
         desk: BookingDesk(
             store: opened.store,

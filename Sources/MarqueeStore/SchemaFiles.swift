@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MarqueeCore
 
 /// One engine's SQL as the package ships it, in `SQL/<engine>/` (see docs/ARCHITECTURE.md):
 /// - `migrations/NNNN_name.sql`: numbered steps, each run once, in order, and recorded in
@@ -25,6 +26,12 @@ struct SchemaFiles: Sendable {
     var migrations: [Migration]
     var definitions: [Definition]
 
+    /// SHA-256 of every migration and definition, hex: equal digests, equal schemas.
+    var digest: String {
+        let parts = migrations.map { "\($0.name)\n\($0.sql)" } + definitions.map { "\($0.name)\n\($0.digest)" }
+        return SHA256.hash(data: Data(parts.joined(separator: "\u{0}").utf8)).hexString
+    }
+
     static let postgres = load(engine: "postgres", definitions: "functions")
     static let sqlite = load(engine: "sqlite", definitions: "triggers")
 
@@ -49,7 +56,7 @@ struct SchemaFiles: Sendable {
             let sql = text(of: url)
             return Definition(
                 name: url.deletingPathExtension().lastPathComponent, sql: sql,
-                digest: SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined())
+                digest: SHA256.hash(data: Data(sql.utf8)).hexString)
         }
         return SchemaFiles(migrations: migrations, definitions: objects)
     }

@@ -72,7 +72,7 @@ import Testing
     ]
 
     @Test(arguments: cases)
-    func eachVariableSetsItsSettingAndNothingElseDoes(_ setting: Case) throws {
+    func eachVariableMovesItsSettingAwayFromTheDefault(_ setting: Case) throws {
         #expect(setting.check(try Self.resolve([setting.variable: setting.value])))
         #expect(!setting.check(try Self.resolve([:])), "the default already had this value")
     }

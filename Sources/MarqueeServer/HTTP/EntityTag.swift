@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import MarqueeCore
 
 /// Strong entity tags for bodies served from memory (the web app's files, cached reads),
 /// and the `If-None-Match` check that turns a repeat request into a 304.
@@ -15,9 +16,4 @@ enum EntityTag {
         guard let sent = request.headers[.ifNoneMatch] else { return false }
         return sent.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag }
     }
-}
-
-extension Sequence<UInt8> {
-    /// Lower-case hex, two digits a byte.
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
 }

@@ -19,7 +19,6 @@ struct APIHandlers: APIProtocol {
     let clock: @Sendable () -> Date
     /// Live seat events, by show, for `GET /api/shows/{id}/events`.
     let events: LiveStreamHub
-    let cache: ReadCache
     /// Accounts read recently for tokens.
     let accounts: AccountCache
     /// Where booking orders go: idempotency, admission, the transaction, and the news of it.

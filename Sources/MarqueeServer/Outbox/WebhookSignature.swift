@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MarqueeCore
 
 /// The signature a receiver checks: `v1=` and the hex HMAC-SHA256, keyed with the webhook's
 /// secret, of the timestamp, a dot and the body. The timestamp lets receivers refuse replays.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import MarqueeCore
@@ -8,11 +7,7 @@ import PostgresNIO
 extension PostgresStore {
     /// SHA-256 of every migration and definition this build applies, hex: equal digests,
     /// equal schemas (tests name their template database by it).
-    public static var schemaDigest: String {
-        let files = SchemaFiles.postgres
-        let text = files.migrations.map { "\($0.name)\n\($0.sql)" } + files.definitions.map { "\($0.name)\n\($0.sql)" }
-        return SHA256.hash(data: Data(text.joined(separator: "\u{0}").utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    public static var schemaDigest: String { SchemaFiles.postgres.digest }
 
     /// Runs the migrations that are missing, then the definitions whose text changed (see
     /// ``SchemaFiles``), holding an advisory lock so that instances starting together take
