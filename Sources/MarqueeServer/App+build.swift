@@ -27,6 +27,7 @@ public func buildApplication(
     let changes = OutboxSignal()
     let hub = LiveStreamHub()
     let cache = ReadCache(timeToLive: configuration.readCacheTTL)
+    let revocations = SessionRevocations()
     let handlers = APIHandlers(
         store: opened.store,
         tokens: await TokenAuthority(
@@ -50,7 +51,8 @@ public func buildApplication(
             rules: .init(
                 maxSeatsPerBooking: configuration.maxSeatsPerBooking, holdDuration: configuration.holdDuration,
                 maxActiveHolds: configuration.maxActiveHolds),
-            transcript: .api, metrics: metrics, cache: cache, changes: changes, clock: clock)
+            transcript: .api, metrics: metrics, cache: cache, changes: changes, clock: clock),
+        revocations: revocations
     )
 
     let router = Router(context: MarqueeRequestContext.self)
@@ -81,7 +83,10 @@ public func buildApplication(
     let webhooks = WebhookDispatcher(
         store: opened.store, policy: configuration.webhookRetry, changes: changes, logger: logger, started: started,
         clock: clock)
-    var services = opened.services + [sweeper, reader, webhooks]
+    let sessions = SessionRevocationFeed(
+        revocations: revocations, store: opened.store, interval: configuration.sessionPollInterval, logger: logger,
+        started: started)
+    var services = opened.services + [sweeper, reader, webhooks, sessions]
     if let postgres = opened.store as? PostgresStore, let url = configuration.databaseURL {
         let listener = InstanceListener(
             configuration: try PostgresURL.connectionConfiguration(url), logger: logger, ignoring: postgres.instanceID,
@@ -128,6 +133,8 @@ public func buildApplication(
                     bcryptCost: configuration.bcryptCost)
                 logger.info("Admin account is ready", metadata: ["email": "\(admin.email)"])
             }
+            // Before the first request: a token logged out before a restart stays refused.
+            try await revocations.catchUp(from: opened.store, now: Date())
         }
         started.open()
     }

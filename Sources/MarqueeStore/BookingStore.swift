@@ -21,6 +21,20 @@ public protocol BookingStore: Sendable {
     /// password is set too.
     func ensureAdmin(email: String, name: String, passwordHash: String?, now: Date) async throws -> User
 
+    // Sessions: tokens ended before they expire (API.md, "Sessions (v2)").
+
+    /// Ends one token, named by the SHA-256 of its text (hex), until `expiresAt`.
+    func revokeToken(digest: String, userId: String, expiresAt: Date, now: Date) async throws
+    /// Ends every token issued to the account so far by moving its session epoch on, and
+    /// records that until `keepUntil` (when the last such token has expired). Returns the new
+    /// epoch: tokens that carry an older one are refused. Nil for an unknown account.
+    func revokeSessions(userId: String, keepUntil: Date, now: Date) async throws -> Int?
+    /// Unexpired revocations with an id after `id`, and those recorded lately with a lower
+    /// one (a transaction that took its id first may commit last), oldest first.
+    func sessionRevocations(after id: Int64, now: Date) async throws -> [SessionRevocation]
+    /// Deletes revocations that expired before `cutoff`; returns how many.
+    func purgeSessionRevocations(expiredBefore cutoff: Date) async throws -> Int
+
     func createShow(_ show: NewShow, now: Date) async throws -> Show
     func shows(_ query: ShowQuery, now: Date) async throws -> ShowPage
     func show(id: String, now: Date) async throws -> ShowDetail?
@@ -114,14 +128,40 @@ public struct NewUser: Sendable {
     }
 }
 
-/// An account and its password hash, for checking a login.
+/// An account and its password hash, for checking a login, with the session epoch a token
+/// issued now carries.
 public struct Credentials: Sendable {
     public var user: User
     public var passwordHash: String
+    public var sessionEpoch: Int
 
-    public init(user: User, passwordHash: String) {
+    public init(user: User, passwordHash: String, sessionEpoch: Int = 0) {
         self.user = user
         self.passwordHash = passwordHash
+        self.sessionEpoch = sessionEpoch
+    }
+}
+
+/// One recorded end of sessions: a single token (logout) or every token of an account
+/// issued before an epoch (logout-all).
+public struct SessionRevocation: Sendable, Equatable {
+    public enum Target: Sendable, Equatable {
+        /// The SHA-256 of the token's text, hex.
+        case token(digest: String)
+        /// Tokens whose session epoch is lower than this.
+        case epochsBefore(Int)
+    }
+
+    public var id: Int64
+    public var userId: String
+    public var target: Target
+    public var expiresAt: Date
+
+    public init(id: Int64, userId: String, target: Target, expiresAt: Date) {
+        self.id = id
+        self.userId = userId
+        self.target = target
+        self.expiresAt = expiresAt
     }
 }
 

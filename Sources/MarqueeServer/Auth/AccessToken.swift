@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import JWTKit
 import MarqueeCore
@@ -10,6 +11,11 @@ struct AccessClaims: JWTPayload {
     var aud: AudienceClaim
     var exp: ExpirationClaim
     var iat: IssuedAtClaim?
+    /// Makes every token unique, so that ending one session never ends another.
+    var jti: IDClaim?
+    /// The account's session epoch when the token was issued (absent means 0): logout-all
+    /// moves the epoch on, and tokens from before it are refused (``SessionRevocations``).
+    var sep: Int?
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
@@ -40,19 +46,24 @@ struct TokenAuthority: Sendable {
         self.lifetime = lifetime
     }
 
-    func issue(for user: User, now: Date = Date()) async throws -> String {
+    /// How long a token is good for; a session revocation is kept as long.
+    var tokenLifetime: Duration { lifetime }
+
+    func issue(for user: User, sessionEpoch: Int = 0, now: Date = Date()) async throws -> String {
         // Whole seconds: NumericDate may be fractional, but many verifiers expect integers.
         let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let claims = AccessClaims(
             sub: SubjectClaim(value: user.id), iss: IssuerClaim(value: issuer), aud: AudienceClaim(value: audience),
-            exp: ExpirationClaim(value: now.addingTimeInterval(lifetime.seconds)), iat: IssuedAtClaim(value: now)
+            exp: ExpirationClaim(value: now.addingTimeInterval(lifetime.seconds)), iat: IssuedAtClaim(value: now),
+            jti: IDClaim(value: Identifier.make()), sep: sessionEpoch == 0 ? nil : sessionEpoch
         )
         return try await keys.sign(claims, kid: JWKIdentifier(string: signingKid))
     }
 
-    /// The user id a valid token names; throws ``MarqueeError/unauthenticated(_:)`` otherwise.
-    func verify(_ token: String) async throws(MarqueeError) -> String {
-        if let subject = verified.subject(of: token, at: Date()) { return subject }
+    /// What a valid token says; throws ``MarqueeError/unauthenticated(_:)`` otherwise. Whether
+    /// its session has ended is ``SessionRevocations``' to say.
+    func verify(_ token: String) async throws(MarqueeError) -> VerifiedToken {
+        if let known = verified.token(token, at: Date()) { return known }
         // JWTKit would fall back to its default key for an unknown kid; Marquee refuses
         // any token whose header is not exactly an HS256 token with one of its own kids.
         guard let header = Self.header(of: token), header.alg == "HS256", let kid = header.kid,
@@ -69,8 +80,11 @@ struct TokenAuthority: Sendable {
         guard claims.iss.value == issuer, claims.aud.value.contains(audience), !claims.sub.value.isEmpty else {
             throw .unauthenticated("The token is not valid.")
         }
-        verified.remember(token, subject: claims.sub.value, expires: claims.exp.value)
-        return claims.sub.value
+        let known = VerifiedToken(
+            subject: claims.sub.value, sessionEpoch: claims.sep ?? 0, expires: claims.exp.value,
+            digest: VerifiedToken.digest(of: token))
+        verified.remember(token, known)
+        return known
     }
 
     private struct Header: Decodable {
@@ -88,36 +102,49 @@ struct TokenAuthority: Sendable {
     }
 }
 
-/// Tokens that passed every check lately, with the subject and expiry each carries. A client
+/// What a token that passed every check says, and the digest a logout records it by.
+struct VerifiedToken: Sendable {
+    var subject: String
+    var sessionEpoch: Int
+    var expires: Date
+    /// SHA-256 of the token's text, hex: how a revocation names one token without keeping it.
+    var digest: String
+
+    static func digest(of token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).hexString
+    }
+}
+
+/// Tokens that passed every check lately, with what each says. A client
 /// sends the same token with every request, and checking it again (two JSON documents, base64
 /// and an HMAC) is work a booking need not repeat. A token's string is its signature too, the
 /// keys do not change while the process runs, and the expiry is checked on every use, so
 /// knowing a token answers exactly as checking it would.
 final class VerifiedTokens: Sendable {
-    private let entries = NIOLockedValueBox<[String: (subject: String, expires: Date)]>([:])
+    private let entries = NIOLockedValueBox<[String: VerifiedToken]>([:])
     let capacity: Int
 
     init(capacity: Int = 10_000) {
         self.capacity = capacity
     }
 
-    /// The subject of a token verified before and unexpired at `now`.
-    func subject(of token: String, at now: Date) -> String? {
+    /// A token verified before and unexpired at `now`.
+    func token(_ token: String, at now: Date) -> VerifiedToken? {
         entries.withLockedValue { entries in
             guard let entry = entries[token] else { return nil }
             guard entry.expires > now else {
                 entries[token] = nil
                 return nil
             }
-            return entry.subject
+            return entry
         }
     }
 
-    func remember(_ token: String, subject: String, expires: Date) {
+    func remember(_ token: String, _ verified: VerifiedToken) {
         entries.withLockedValue { entries in
             // Many clients at once: start afresh rather than grow without end.
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[token] = (subject, expires)
+            entries[token] = verified
         }
     }
 }

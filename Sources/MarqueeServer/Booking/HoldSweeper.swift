@@ -52,8 +52,9 @@ struct HoldSweeper: Service {
     }
 }
 
-/// Forgets idempotency keys and outbox events past their retention. Event times come from
-/// the database's clock, and with the real clock `now` is the same time.
+/// Forgets idempotency keys and outbox events past their retention, and session revocations
+/// whose tokens have all expired. Event times come from the database's clock, and with the
+/// real clock `now` is the same time.
 struct RetentionSweep: Sendable {
     let store: any BookingStore
     let keyRetention: Duration
@@ -63,8 +64,14 @@ struct RetentionSweep: Sendable {
         do {
             let purged = try await store.purgeIdempotencyKeys(createdBefore: now.addingTimeInterval(-keyRetention.seconds))
             let pruned = try await store.pruneEvents(createdBefore: now.addingTimeInterval(-eventRetention.seconds))
-            if purged > 0 || pruned > 0 {
-                logger.info("Swept", metadata: ["keys_purged": "\(purged)", "events_pruned": "\(pruned)"])
+            let revocations = try await store.purgeSessionRevocations(expiredBefore: now)
+            if purged > 0 || pruned > 0 || revocations > 0 {
+                logger.info(
+                    "Swept",
+                    metadata: [
+                        "keys_purged": "\(purged)", "events_pruned": "\(pruned)",
+                        "revocations_purged": "\(revocations)",
+                    ])
             }
         } catch {
             logger.warning(

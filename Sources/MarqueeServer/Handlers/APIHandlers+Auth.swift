@@ -28,11 +28,34 @@ extension APIHandlers {
             metrics.loginFailed()
             throw MarqueeError.unauthenticated("The email or password is not right.")
         }
-        let token = try await tokens.issue(for: user, now: clock())
+        let token = try await tokens.issue(for: user, sessionEpoch: credentials?.sessionEpoch ?? 0, now: clock())
         return .ok(.init(body: .json(.init(token: token, user: .init(user)))))
     }
 
     func me(_ input: Operations.Me.Input) async throws -> Operations.Me.Output {
         .ok(.init(body: .json(.init(try await authenticatedUser()))))
+    }
+
+    /// Ends this token's session: recorded first, so that every instance learns it, then
+    /// applied here, so that this instance refuses the token from the next request on.
+    func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
+        let (user, token) = try await authenticatedSession()
+        let now = clock()
+        try await store.revokeToken(digest: token.digest, userId: user.id, expiresAt: token.expires, now: now)
+        revocations.apply([.init(id: 0, userId: user.id, target: .token(digest: token.digest), expiresAt: token.expires)])
+        return .noContent(.init())
+    }
+
+    /// Ends every session of the account: its epoch moves on, and tokens that carry an older
+    /// one are refused wherever they were issued. A login after this gets the new epoch.
+    func logoutAll(_ input: Operations.LogoutAll.Input) async throws -> Operations.LogoutAll.Output {
+        let (user, _) = try await authenticatedSession()
+        let now = clock()
+        let keepUntil = now.addingTimeInterval(tokens.tokenLifetime.seconds)
+        guard let epoch = try await store.revokeSessions(userId: user.id, keepUntil: keepUntil, now: now) else {
+            throw MarqueeError.unauthenticated("The token's account no longer exists.")
+        }
+        revocations.apply([.init(id: 0, userId: user.id, target: .epochsBefore(epoch), expiresAt: keepUntil)])
+        return .noContent(.init())
     }
 }

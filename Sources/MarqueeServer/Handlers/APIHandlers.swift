@@ -24,17 +24,30 @@ struct APIHandlers: APIProtocol {
     /// Where booking orders go: idempotency, admission, the transaction, and the news of it.
     let desk: BookingDesk
 
+    /// Sessions ended before their tokens expire.
+    let revocations: SessionRevocations
+
     /// The user the request's bearer token names; 401 without a valid token.
     func authenticatedUser() async throws -> User {
-        guard let token = RequestScope.current.bearerToken else {
+        try await authenticatedSession().user
+    }
+
+    /// The user the request's bearer token names, and what the token says; 401 without a
+    /// valid token or when its session has ended.
+    func authenticatedSession() async throws -> (user: User, token: VerifiedToken) {
+        guard let raw = RequestScope.current.bearerToken else {
             throw MarqueeError.unauthenticated("Sign in and send Authorization: Bearer <token>.")
         }
-        let id = try await tokens.verify(token)
+        let token = try await tokens.verify(raw)
+        guard !revocations.refuses(token) else {
+            throw MarqueeError.unauthenticated("This session has ended. Log in again.")
+        }
+        let id = token.subject
         guard let user = try await accounts.user(id: id, read: { try await store.user(id: id) }) else {
             throw MarqueeError.unauthenticated("The token's account no longer exists.")
         }
         RequestScope.current.user.withLockedValue { $0 = user.id }
-        return user
+        return (user, token)
     }
 }
 

@@ -58,6 +58,9 @@ public struct AppConfiguration: Sendable {
     /// How often the outbox is read when no change was announced: the bound on how late an
     /// event can be when a notification is lost.
     public var eventPollInterval: Duration = .seconds(1)
+    /// How often other instances' logouts are read: within 2 s every instance refuses a
+    /// revoked token (API.md, "Sessions (v2)").
+    public var sessionPollInterval: Duration = .seconds(1)
     /// How often an idle live stream sends a comment line, so proxies keep it open.
     public var eventHeartbeat: Duration = .seconds(15)
     /// Webhook retries: the first pause, doubling to an hour, for at most this many attempts.

@@ -35,10 +35,11 @@ extension PostgresStore {
 
     public func credentials(email: String) async throws -> Credentials? {
         let rows = try await client.query(
-            "SELECT \(unescaped: Self.userColumns) FROM users WHERE email_key = \(EmailAddress.key(email))",
+            "SELECT \(unescaped: Self.userColumns), session_epoch FROM users WHERE email_key = \(EmailAddress.key(email))",
             logger: logger)
-        for try await row in rows.decode(UserRow.self) {
-            return Credentials(user: Self.user(row), passwordHash: row.5)
+        for try await row in rows.decode((UUID, String, String, String, Date, String, Int).self) {
+            return Credentials(
+                user: Self.user((row.0, row.1, row.2, row.3, row.4, row.5)), passwordHash: row.5, sessionEpoch: row.6)
         }
         return nil
     }

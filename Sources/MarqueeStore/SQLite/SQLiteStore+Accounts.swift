@@ -41,9 +41,9 @@ extension SQLiteStore {
     public func credentials(email: String) async throws -> Credentials? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT \(Self.userColumns) FROM users WHERE email_key = ?",
+                db, sql: "SELECT \(Self.userColumns), session_epoch FROM users WHERE email_key = ?",
                 arguments: [EmailAddress.key(email)]
-            ).map { Credentials(user: Self.user($0), passwordHash: $0["password_hash"]) }
+            ).map { Credentials(user: Self.user($0), passwordHash: $0["password_hash"], sessionEpoch: $0["session_epoch"]) }
         }
     }
 
