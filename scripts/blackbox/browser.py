@@ -101,6 +101,11 @@ class Browser:
     def session_storage_set(self, key, value):
         self.driver.execute_script("window.sessionStorage.setItem(arguments[0], arguments[1]);", key, value)
 
+    def session_token(self):
+        """The bearer token the app holds, or None when signed out."""
+        return self.driver.execute_script(
+            "const s = window.sessionStorage.getItem('marquee.session'); return s ? JSON.parse(s).token : null;")
+
     def quit(self):
         self.driver.quit()
 

@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from .browser import PASSWORD, Browser, sign_up_in_browser
-from .harness import ADMIN_EMAIL, ADMIN_PASSWORD, expect
+from .harness import ADMIN_EMAIL, ADMIN_PASSWORD, expect, wait_until
 
 HOLD_SECONDS = 8
 STEPS = []
@@ -300,3 +300,25 @@ class Journey:
             phone.expect_clean_console()
         finally:
             phone.quit()
+
+    @step("Log out ends the session on the server; Log out everywhere on the account page ends every other")
+    def log_out_for_good(self):
+        server, ana, ben = self.server, self.ana, self.ben
+        token = ben.session_token()
+        expect(server.call("GET", "/api/auth/me", token=token)[0] == 200, "Ben's token is good while signed in")
+        ben.button("Log out").click()
+        ben.wait(lambda: ben.find("//a[normalize-space()='Log in']"), "signed out")
+        wait_until(lambda: server.call("GET", "/api/auth/me", token=token)[0] == 401, timeout=5,
+                   message="the server refuses the token Log out ended")
+
+        elsewhere = server.call("POST", "/api/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})[2]["token"]
+        ana.wait(lambda: ana.find("//header//a[@href='/account']"), "the name in the header links to the account").click()
+        ana.sees("Member since")
+        ana.shot("18-account")
+        ana.button("Log out everywhere").click()
+        ana.sees("You are logged out on every device")
+        expect(ana.find("//button[normalize-space()='Log out']") is None, "signed out here")
+        expect(server.call("GET", "/api/auth/me", token=elsewhere)[0] == 401, "a session elsewhere has ended too")
+        ana.shot("19-logged-out-everywhere")
+        ana.expect_clean_console()
+        ben.expect_clean_console()

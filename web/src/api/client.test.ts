@@ -95,3 +95,18 @@ test("only a server clock that is clearly off is remembered", async () => {
   await near.client.me();
   assert.equal(near.client.serverOffsetMs, 0);
 });
+
+test("logout sends the token it is given and takes a 204; its 401 ends no session here", async () => {
+  const { client, calls, signedOut } = clientWith(() => new Response(null, { status: 204 }), null);
+  assert.equal(await client.logout("old-token"), undefined);
+  assert.equal(calls[0].url, "/api/auth/logout");
+  assert.equal(calls[0].init.method, "POST");
+  assert.equal((calls[0].init.headers as Record<string, string>).Authorization, "Bearer old-token");
+
+  const refused = clientWith(() => problem(401, { status: 401, detail: "This session has ended." }));
+  await assert.rejects(refused.client.logout("old-token"));
+  assert.equal(refused.signedOut(), 0);
+  await assert.rejects(refused.client.logoutAll());
+  assert.equal(refused.signedOut(), 1, "logout-all with the session's own token that is refused signs out");
+  assert.equal(signedOut(), 0);
+});

@@ -119,6 +119,19 @@ export class ApiClient {
     return this.request("GET", "/api/auth/me");
   }
 
+  /**
+   * Ends the session `token` names on the server, so the token is refused from then on
+   * wherever it was copied. Sent with that token even when the app has already let go of it.
+   */
+  logout(token: string): Promise<void> {
+    return this.request("POST", "/api/auth/logout", undefined, {}, token);
+  }
+
+  /** Ends every session of the signed-in account, on every device. */
+  logoutAll(): Promise<void> {
+    return this.request("POST", "/api/auth/logout-all");
+  }
+
   listShows(query: { limit?: number; cursor?: string | null; from?: string } = {}): Promise<ShowPage> {
     const params = new URLSearchParams();
     if (query.limit) params.set("limit", String(query.limit));
@@ -153,9 +166,12 @@ export class ApiClient {
     return this.request("POST", `/api/bookings/${encodeURIComponent(id)}/cancel`);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+  /** `ownToken` is sent instead of the session's, and its refusal ends no session here. */
+  private async request<T>(
+    method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}, ownToken?: string,
+  ): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json", ...extraHeaders };
-    const token = this.options.token();
+    const token = ownToken ?? this.options.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const fetchImpl = this.options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -173,9 +189,10 @@ export class ApiClient {
     if (!response.ok) {
       const error = await errorFromResponse(response);
       // Only a refused token ends the session: a failed login also answers 401.
-      if (response.status === 401 && token) this.options.onUnauthorized();
+      if (response.status === 401 && token && ownToken === undefined) this.options.onUnauthorized();
       throw error;
     }
+    if (response.status === 204) return undefined as T;
     try {
       return (await response.json()) as T;
     } catch {

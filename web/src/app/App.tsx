@@ -1,6 +1,7 @@
 // The frame every screen shares (header, session notice) and the choice of screen.
 import { useEffect, useRef } from "react";
 import { useAuth } from "../lib/AuthContext";
+import { AccountPage } from "../features/account/AccountPage";
 import { AuthPage } from "../features/auth/AuthPage";
 import { NewShowPage } from "../features/admin/NewShowPage";
 import { MyBookingsPage } from "../features/my-bookings/MyBookingsPage";
@@ -39,6 +40,7 @@ function Screen({ pathname }: { pathname: string }) {
   if (pathname === "/") return <ShowsPage />;
   if (showId) return <ShowPage key={showId} showId={showId} />;
   if (pathname === "/bookings") return <MyBookingsPage />;
+  if (pathname === "/account") return <AccountPage />;
   if (pathname === "/login") return <AuthPage key="login" mode="login" />;
   if (pathname === "/signup") return <AuthPage key="signup" mode="signup" />;
   if (pathname === "/admin/shows/new") return <NewShowPage />;
@@ -63,7 +65,9 @@ function Header() {
         <div className="account">
           {user ? (
             <>
-              <span className="account-name" title={user.email}>{user.name}{user.role === "admin" ? " (admin)" : ""}</span>
+              <Link to="/account" className="account-name" title={`${user.email}: account and sessions`} aria-current={here("/account")}>
+                {user.name}{user.role === "admin" ? " (admin)" : ""}
+              </Link>
               <button type="button" className="button button-ghost" onClick={signOut}>Log out</button>
             </>
           ) : (

@@ -1,4 +1,4 @@
-// A small client-side router over the History API: the app has five screens, which do
+// A small client-side router over the History API: the app has a handful of screens, which do
 // not need a routing library.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import type { AnchorHTMLAttributes, MouseEvent, ReactNode } from "react";

@@ -11,7 +11,10 @@ interface AuthValue {
   user: User | null;
   api: ApiClient;
   signIn: (session: Session) => void;
+  /** Signs out here at once and ends the session on the server, so the token is dead everywhere. */
   signOut: () => void;
+  /** Ends every session of the account on the server (other devices too), then signs out here. */
+  signOutEverywhere: () => Promise<void>;
   /** True after the server refused the token and the visitor was signed out. */
   sessionEnded: boolean;
   dismissSessionEnded: () => void;
@@ -63,7 +66,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setSessionEnded(false);
     update(next);
   }, [update]);
-  const signOut = useCallback(() => update(null), [update]);
+  const signOut = useCallback(() => {
+    const token = tokenRef.current;
+    update(null);
+    // The screen does not wait for the server; a token it cannot revoke (offline) is still
+    // gone from this browser, and expires within the hour.
+    if (token) api.logout(token).catch(() => undefined);
+  }, [api, update]);
+  const signOutEverywhere = useCallback(async () => {
+    await api.logoutAll();
+    update(null);
+  }, [api, update]);
   const dismissSessionEnded = useCallback(() => setSessionEnded(false), []);
 
   // A stored session may be stale (an expired token, a changed role): ask once on load.
@@ -77,8 +90,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [api, update]);
 
   const value = useMemo(
-    () => ({ user: session?.user ?? null, api, signIn, signOut, sessionEnded, dismissSessionEnded }),
-    [session, api, signIn, signOut, sessionEnded, dismissSessionEnded],
+    () => ({ user: session?.user ?? null, api, signIn, signOut, signOutEverywhere, sessionEnded, dismissSessionEnded }),
+    [session, api, signIn, signOut, signOutEverywhere, sessionEnded, dismissSessionEnded],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
