@@ -38,8 +38,9 @@ public enum MarqueeError: Error, Sendable, Equatable {
     case idempotencyKeyReused
     /// A request with this idempotency key is still being processed (409).
     case idempotencyKeyInFlight
-    /// The database does not answer (503).
-    case unavailable(String)
+    /// The database is unreachable or did not answer in time (503 with `Retry-After`). A
+    /// change that got this answer may or may not have been made: only a 2xx acknowledges.
+    case databaseUnavailable
     /// More requests are waiting than the server admits; try again after the given number of
     /// seconds (503). Nothing was done.
     case overloaded(retryAfterSeconds: Int)

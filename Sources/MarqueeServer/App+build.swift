@@ -64,6 +64,7 @@ public func buildApplication(
     }
     router.add(middleware: ReadCacheMiddleware(cache: cache, sharedMaxAge: 1))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+    router.add(middleware: DatabaseDeadlineMiddleware(budget: configuration.databaseWait))
     // Compact JSON: the generator's default pretty-prints, which doubled a seat map's bytes
     // (a seat per indented line). Keys stay sorted, so equal content gives equal bytes and ETags.
     try handlers.registerHandlers(
@@ -150,7 +151,16 @@ public func openStore(_ configuration: AppConfiguration, logger: Logger) throws 
     }
     var postgres = try PostgresURL.configuration(url)
     postgres.options.maximumConnections = configuration.databasePoolSize
-    let store = PostgresStore(configuration: postgres, logger: logger)
+    // A database that does not accept the connection in time counts as away; the request's
+    // own deadline is shorter still.
+    postgres.options.connectTimeout = .seconds(3)
+    // A slow statement (a lock held too long, a bad plan) is stopped by PostgreSQL itself, so
+    // it cannot hold a show's lock without end after its request has given up.
+    if configuration.statementTimeoutMilliseconds > 0 {
+        postgres.options.additionalStartupParameters.append(
+            ("statement_timeout", "\(configuration.statementTimeoutMilliseconds)"))
+    }
+    let store = PostgresStore(configuration: postgres, logger: logger, operationLimit: configuration.databaseOperationLimit)
     return (store, [PoolService(store: store)])
 }
 

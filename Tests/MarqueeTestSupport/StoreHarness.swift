@@ -138,12 +138,18 @@ public enum StoreHarness {
 
     /// A database of its own for one test (a clone of the migrated template, or empty), a
     /// store on it, and a raw client beside the store.
+    /// How long a test store's operations may wait on the database: the whole suite runs at
+    /// once on two cores, and cloning databases stalls PostgreSQL for seconds at a time, so
+    /// tests that do not test the deadline itself do not run into it.
+    public static let patience: Duration = .seconds(60)
+
     public static func withPostgres<T: Sendable>(
         migrated: Bool, _ body: @Sendable (StoreFixture) async throws -> T
     ) async throws -> T {
         try await TestDatabases.withDatabase(migrated: migrated) { testURL in
             try await withClient(testURL) { raw in
-                let store = PostgresStore(configuration: try PostgresURL.configuration(testURL), logger: logger)
+                let store = PostgresStore(
+                    configuration: try PostgresURL.configuration(testURL), logger: logger, operationLimit: patience)
                 return try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await store.run() }
                     defer { group.cancelAll() }
@@ -161,7 +167,8 @@ public enum StoreHarness {
                         },
                         reopened: { body in
                             let second = PostgresStore(
-                                configuration: try PostgresURL.configuration(testURL), logger: logger)
+                                configuration: try PostgresURL.configuration(testURL), logger: logger,
+                                operationLimit: patience)
                             try await withThrowingTaskGroup(of: Void.self) { group in
                                 group.addTask { await second.run() }
                                 defer { group.cancelAll() }

@@ -79,7 +79,7 @@ public enum TestDatabases {
                         try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: StoreHarness.logger)
                         let store = PostgresStore(
                             configuration: try PostgresURL.configuration(url(of: name, adminURL: admin)),
-                            logger: StoreHarness.logger)
+                            logger: StoreHarness.logger, operationLimit: StoreHarness.patience)
                         try await withThrowingTaskGroup(of: Void.self) { group in
                             group.addTask { await store.run() }
                             defer { group.cancelAll() }

@@ -14,6 +14,11 @@ import MarqueeStore
 /// there is no added wait without a queue. A hot show's requests share one lane's
 /// transactions; requests spread over many shows share commits too, in a few lanes.
 ///
+/// Every wait ends by its request's database deadline (``DatabaseDeadline``): a request
+/// still waiting for its turn past it is answered 503 `database-unavailable`, and a batch runs
+/// under the earliest deadline of the requests in it. When the database is away, a failed
+/// batch fails each of its requests at once rather than trying them one by one.
+///
 /// Admission is bounded. At most `maxWaitingPerShow` requests of one show wait, and at most
 /// `maxWaiting` in all; past that, a request is refused at once with
 /// ``MarqueeError/overloaded(retryAfterSeconds:)`` (503 with `Retry-After`) instead of
@@ -35,6 +40,8 @@ public actor BookingCoalescer {
     private struct Waiter {
         let request: BookingRequest
         let now: Date
+        /// The request's database deadline; nil outside a request.
+        let deadline: ContinuousClock.Instant?
         let continuation: CheckedContinuation<Booking, any Error>
     }
 
@@ -67,8 +74,9 @@ public actor BookingCoalescer {
             throw MarqueeError.overloaded(retryAfterSeconds: 1)
         }
         let lane = Int(UInt(bitPattern: showId.hashValue) % UInt(limits.lanes))
+        let deadline = DatabaseDeadline.current
         return try await withCheckedThrowingContinuation { continuation in
-            let waiter = Waiter(request: request, now: now, continuation: continuation)
+            let waiter = Waiter(request: request, now: now, deadline: deadline, continuation: continuation)
             waiting += 1
             waitingByShow[showId, default: 0] += 1
             if lanes[lane] == nil {
@@ -80,11 +88,22 @@ public actor BookingCoalescer {
         }
     }
 
-    /// Runs the lane's waiting requests, a batch at a time, until none are left.
+    /// Runs the lane's waiting requests, a batch at a time, until none are left. Each batch
+    /// runs under its own requests' deadline, not that of the request that woke the lane.
     private func serve(_ lane: Int) async {
-        while let batch = nextBatch(lane) {
+        while let waiting = nextBatch(lane) {
+            let now = ContinuousClock.now
+            var batch: [Waiter] = []
+            for waiter in waiting {
+                if let deadline = waiter.deadline, deadline <= now {
+                    waiter.continuation.resume(throwing: MarqueeError.databaseUnavailable)
+                } else {
+                    batch.append(waiter)
+                }
+            }
+            guard !batch.isEmpty else { continue }
             observer.batch(batch.count)
-            await run(batch)
+            await DatabaseDeadline.$current.withValue(batch.compactMap(\.deadline).min()) { await run(batch) }
         }
     }
 
@@ -114,6 +133,10 @@ public actor BookingCoalescer {
                     waiter.continuation.resume(with: result.mapError { $0 as any Error })
                 }
                 return
+            } catch MarqueeError.databaseUnavailable {
+                // The database is away or too slow: alone, each would only wait again.
+                for waiter in batch { waiter.continuation.resume(throwing: MarqueeError.databaseUnavailable) }
+                return
             } catch {
                 // The transaction failed as a whole, so nothing of it took effect: decide each
                 // request alone, so that whatever broke it fails only the request it belongs to.
@@ -121,7 +144,10 @@ public actor BookingCoalescer {
         }
         for waiter in batch {
             do {
-                waiter.continuation.resume(returning: try await store.book(waiter.request, now: waiter.now))
+                let booking = try await DatabaseDeadline.$current.withValue(waiter.deadline) {
+                    try await store.book(waiter.request, now: waiter.now)
+                }
+                waiter.continuation.resume(returning: booking)
             } catch {
                 waiter.continuation.resume(throwing: error)
             }

@@ -61,14 +61,27 @@ struct BookingDesk: Sendable {
         }
         do {
             return .booked(try await timedBooking(order, for: buyer, key: key))
-        } catch let error as MarqueeError {
+        } catch let error as MarqueeError where !Self.isPassing(error) {
             // A refusal is an answer too: the same order under this key gets it again.
             try await store.finishIdempotent(key, response: transcript.refused(error))
             throw error
         } catch {
-            // No answer worth keeping (the database failed): let a retry run afresh.
-            try? await store.releaseIdempotent(key)
+            // No answer worth keeping (the database failed or was too slow, or too many were
+            // waiting): let a retry run afresh. The request's own budget may be spent, so
+            // this gets a second of its own.
+            try? await DatabaseDeadline.$current.withValue(.now + .seconds(1)) {
+                try await store.releaseIdempotent(key)
+            }
             throw error
+        }
+    }
+
+    /// Refusals that say "not now" rather than "no": a retry may well succeed, so they are
+    /// never kept as the key's answer.
+    static func isPassing(_ error: MarqueeError) -> Bool {
+        switch error {
+        case .databaseUnavailable, .overloaded: true
+        default: false
         }
     }
 

@@ -79,8 +79,11 @@ struct Problem: Error, Sendable, Encodable {
             self.init(
                 .tooManyRequests, "throttled", "Too many attempts", detail: "Try again in \(seconds) seconds.",
                 retryAfterSeconds: seconds)
-        case .unavailable(let detail):
-            self.init(.serviceUnavailable, "unavailable", "Service unavailable", detail: detail)
+        case .databaseUnavailable:
+            self.init(
+                .serviceUnavailable, "database-unavailable", "Database unavailable",
+                detail: "The database did not answer in time. Try again in a moment.",
+                retryAfterSeconds: 2)
         case .overloaded(let seconds):
             self.init(
                 .serviceUnavailable, "overloaded", "Too busy",

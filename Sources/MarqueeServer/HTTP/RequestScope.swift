@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MarqueeCore
+import MarqueeStore
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -117,6 +118,20 @@ struct BodyLimitMiddleware: RouterMiddleware {
             throw Problem.contentTooLarge(maxBytes)
         }
         return try await next(request, context)
+    }
+}
+
+/// Gives the request its database budget once its body is in (API.md, "Failure behaviour"):
+/// every wait on the database inside it ends by then with 503 `database-unavailable`
+/// (``DatabaseDeadline``). A slow upload does not use the budget up.
+struct DatabaseDeadlineMiddleware: RouterMiddleware {
+    typealias Context = MarqueeRequestContext
+    let budget: Duration
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        try await DatabaseDeadline.$current.withValue(.now + budget) { try await next(request, context) }
     }
 }
 

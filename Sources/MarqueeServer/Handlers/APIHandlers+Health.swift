@@ -1,5 +1,6 @@
 import MarqueeAPI
 import MarqueeCore
+import MarqueeStore
 
 extension APIHandlers {
     func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
@@ -11,20 +12,14 @@ extension APIHandlers {
         .ok(.init(body: .json(.init(status: "ok"))))
     }
 
-    /// Ready when the database answers within two seconds.
+    /// Ready when the database answers within a second; 503 `database-unavailable` otherwise,
+    /// whatever the failure was.
     func ready(_ input: Operations.Ready.Input) async throws -> Operations.Ready.Output {
-        let store = self.store
-        let answered = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await store.ping()) != nil }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(2))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        do {
+            try await DatabaseDeadline.$current.withValue(.now + .seconds(1)) { try await store.ping() }
+        } catch {
+            throw MarqueeError.databaseUnavailable
         }
-        guard answered else { throw MarqueeError.unavailable("The database does not answer.") }
         return .ok(.init(body: .json(.init(status: "ok"))))
     }
 }

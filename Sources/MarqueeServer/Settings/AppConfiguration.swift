@@ -13,6 +13,13 @@ public struct AppConfiguration: Sendable {
     public var databaseURL: String?
     /// Largest number of PostgreSQL connections one instance opens.
     public var databasePoolSize = 20
+    /// How long a request may wait on the database in all (a connection, statements, its
+    /// booking batch) before it is answered 503 `database-unavailable`.
+    public var databaseWait: Duration = .seconds(2)
+    /// How long work outside a request (sweeps, the outbox, webhooks) waits per operation.
+    public var databaseOperationLimit: Duration = .seconds(5)
+    /// PostgreSQL's `statement_timeout` for every statement but migrations; 0 is none.
+    public var statementTimeoutMilliseconds = 5_000
     /// Run schema migrations at start.
     public var migrateOnStart = true
 

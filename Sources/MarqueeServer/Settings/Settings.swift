@@ -14,6 +14,12 @@ public struct Settings: ParsableArguments {
     var databasePath: String?
     @Option(help: "postgres://user:password@host:5432/db: use PostgreSQL. [DATABASE_URL or DATABASE_URL_FILE]") var databaseUrl: String?
     @Option(help: "Largest number of PostgreSQL connections. [MARQUEE_DB_POOL_SIZE, default 20]") var dbPoolSize: Int?
+    @Option(
+        help: "Longest a request waits on the database in all before 503 database-unavailable. [MARQUEE_DB_WAIT_MS, default 2000]")
+    var dbWaitMs: Int?
+    @Option(
+        help: "PostgreSQL stops any statement running longer than this; 0 never does. [MARQUEE_DB_STATEMENT_TIMEOUT_MS, default 5000]")
+    var dbStatementTimeoutMs: Int?
     @Flag(help: "Do not run schema migrations at start. [MARQUEE_MIGRATE=false]") var noMigrate = false
     @Option(
         help: """
@@ -94,6 +100,12 @@ public struct Settings: ParsableArguments {
         c.databasePath = databasePath ?? env("MARQUEE_DATABASE_PATH") ?? c.databasePath
         c.databaseURL = try databaseUrl ?? secrets.value("DATABASE_URL")
         c.databasePoolSize = try number(dbPoolSize, "MARQUEE_DB_POOL_SIZE", 1...1000) ?? c.databasePoolSize
+        if let milliseconds = try number(dbWaitMs, "MARQUEE_DB_WAIT_MS", 100...60_000) {
+            c.databaseWait = .milliseconds(milliseconds)
+        }
+        c.statementTimeoutMilliseconds =
+            try number(dbStatementTimeoutMs, "MARQUEE_DB_STATEMENT_TIMEOUT_MS", 0...3_600_000)
+            ?? c.statementTimeoutMilliseconds
         c.migrateOnStart = !(noMigrate || env("MARQUEE_MIGRATE")?.lowercased() == "false")
         if let keys = try jwtKeys ?? secrets.value("MARQUEE_JWT_KEYS") { c.signingKeys = try SigningKey.parseList(keys) }
         c.tokenIssuer = jwtIssuer ?? env("MARQUEE_JWT_ISSUER") ?? c.tokenIssuer

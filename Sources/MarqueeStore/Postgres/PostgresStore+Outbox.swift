@@ -24,7 +24,7 @@ extension PostgresStore {
         guard let uuid = UUID(uuidString: showId) else { return [] }
         return try await client.withConnection { connection in
             // Ids are never reused: if the oldest kept event is past `id + 1`, some may be gone.
-            for try await oldest in try await connection.query("SELECT min(id) FROM booking_events", logger: logger)
+            for try await oldest in try await connection.query("SELECT min(id) FROM booking_events", logger: self.logger)
                 .decode(Int64?.self)
             {
                 if let oldest, oldest > id + 1 { return nil }
@@ -34,7 +34,7 @@ extension PostgresStore {
                     """
                     SELECT \(unescaped: Self.eventColumns) FROM booking_events
                     WHERE show_id = \(uuid) AND id > \(id) ORDER BY id LIMIT \(Int32(limit))
-                    """, logger: logger))
+                    """, logger: self.logger))
         }
     }
 

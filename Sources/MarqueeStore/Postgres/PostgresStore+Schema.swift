@@ -15,7 +15,9 @@ extension PostgresStore {
     public func migrate() async throws {
         let lock: Int64 = 0x6d61_7271_7565_65  // "marquee"
         let files = SchemaFiles.postgres
-        try await client.withConnection { connection in
+        try await client.withUnboundedConnection { connection in
+            // Migrations may outlast the statement timeout set for every other statement.
+            try await connection.query("SET statement_timeout = 0", logger: logger)
             try await connection.query("SELECT pg_advisory_lock(\(lock))", logger: logger)
             do {
                 try await connection.query(
@@ -66,9 +68,12 @@ extension PostgresStore {
                 }
             } catch {
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(lock))", logger: logger)
+                _ = try? await connection.query("RESET statement_timeout", logger: logger)
                 throw error
             }
             try await connection.query("SELECT pg_advisory_unlock(\(lock))", logger: logger)
+            // The connection goes back to the pool with the timeout every other statement has.
+            try await connection.query("RESET statement_timeout", logger: logger)
         }
     }
 }

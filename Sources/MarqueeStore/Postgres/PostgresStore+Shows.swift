@@ -68,7 +68,7 @@ extension PostgresStore {
                 """
                 SELECT \(unescaped: Self.showColumns)
                 FROM shows s, (SELECT \(now)::timestamptz AS now) AS clock WHERE s.id = \(uuid)
-                """, logger: logger
+                """, logger: self.logger
             ).decode(ShowRow.self) {
                 found = Self.show(row).show
             }
@@ -78,7 +78,7 @@ extension PostgresStore {
                 """
                 SELECT seat FROM seat_claims
                 WHERE show_id = \(uuid) AND (expires_at IS NULL OR expires_at > \(now)) ORDER BY seat
-                """, logger: logger
+                """, logger: self.logger
             ).decode(Int32.self) {
                 taken.append(Int(seat))
             }

@@ -12,17 +12,23 @@ public final class PostgresStore: BookingStore {
     /// Tells this process's change notifications from other instances'.
     public let instanceID = UUID().uuidString.lowercased()
 
-    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+    /// How long an operation outside a request may wait on the database (a request has its
+    /// own budget, ``DatabaseDeadline/current``).
+    let operationLimit: Duration
+
+    public init(configuration: PostgresClient.Configuration, logger: Logger, operationLimit: Duration = .seconds(5)) {
         self.counters = PoolCounters(limit: configuration.options.maximumConnections)
         self.pool = PostgresClient(configuration: configuration, backgroundLogger: counters.tapping(logger))
         self.logger = logger
+        self.operationLimit = operationLimit
     }
 
     /// Connections open, in use and waited for, right now.
     public var poolStatistics: PoolStatistics? { counters.statistics }
 
-    /// The pool, with each use counted as an operation in flight (for "waiting").
-    var client: CountedClient { CountedClient(pool: pool, counters: counters) }
+    /// The pool, with each use counted as an operation in flight (for "waiting") and bounded
+    /// by the database deadline.
+    var client: CountedClient { CountedClient(pool: pool, counters: counters, limit: operationLimit) }
 
     /// Runs the connection pool until the surrounding task is cancelled.
     public func run() async { await pool.run() }
@@ -40,21 +46,60 @@ enum BookingFunctionError: Error {
     case unexpectedAnswer
 }
 
-/// The three ways the store uses the pool, each counted while it runs.
+/// The two ways the store uses the pool, each counted while it runs and each ending by the
+/// database deadline (``DatabaseDeadline``): waiting for a connection, then the statements.
+/// A failure that means the database is away becomes ``MarqueeError/databaseUnavailable``.
 struct CountedClient {
     let pool: PostgresClient
     let counters: PoolCounters
+    let limit: Duration
 
     @discardableResult
     func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
-        counters.operationStarted()
-        defer { counters.operationEnded() }
-        return try await pool.query(query, logger: logger)
+        try await bounded { [pool] in try await pool.query(query, logger: logger) }
     }
 
-    func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await bounded { [pool] in try await pool.withConnection(body) }
+    }
+
+    /// The pool without a deadline, for migrations, which take as long as they take.
+    func withUnboundedConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         counters.operationStarted()
         defer { counters.operationEnded() }
         return try await pool.withConnection(body)
+    }
+
+    private func bounded<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        counters.operationStarted()
+        defer { counters.operationEnded() }
+        do {
+            return try await DatabaseDeadline.bound(by: DatabaseDeadline.effective(limit), work)
+        } catch let error where DatabaseFault.meansUnavailable(error) {
+            throw MarqueeError.databaseUnavailable
+        }
+    }
+}
+
+/// Which failures mean the database is away (unreachable, shutting down, starting up, out of
+/// connections, or too slow) rather than refusing this request.
+enum DatabaseFault {
+    static func meansUnavailable(_ error: any Error) -> Bool {
+        // The pool's own errors (no connection could be made for a while, the pool is shut
+        // down) are of a type PostgresNIO does not export, so they are known by its name.
+        if String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError") { return true }
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+            .queryCancelled:
+            return true
+        case .server:
+            // 08: connection exceptions; 53: out of resources; 57: operator intervention
+            // (shutdown, crash, starting up) and statement timeouts (57014).
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57")
+        default:
+            return false
+        }
     }
 }

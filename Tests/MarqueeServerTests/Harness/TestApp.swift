@@ -26,6 +26,9 @@ enum TestApp {
         configuration.loginFailuresPerEmail = 3
         configuration.maxSeatsPerBooking = 4
         configuration.admin = AdminAccount(email: adminEmail, password: adminPassword)
+        // The suite runs at once on two cores; only the deadline tests meet the deadline.
+        configuration.databaseWait = StoreHarness.patience
+        configuration.databaseOperationLimit = StoreHarness.patience
         return configuration
     }
 
