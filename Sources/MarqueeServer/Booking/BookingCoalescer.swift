@@ -133,7 +133,7 @@ public actor BookingCoalescer {
                     waiter.continuation.resume(with: result.mapError { $0 as any Error })
                 }
                 return
-            } catch MarqueeError.databaseUnavailable {
+            } catch where DatabaseFault.meansUnavailable(error) {
                 // The database is away or too slow: alone, each would only wait again.
                 for waiter in batch { waiter.continuation.resume(throwing: MarqueeError.databaseUnavailable) }
                 return

@@ -79,10 +79,8 @@ struct BookingDesk: Sendable {
     /// Refusals that say "not now" rather than "no": a retry may well succeed, so they are
     /// never kept as the key's answer.
     static func isPassing(_ error: MarqueeError) -> Bool {
-        switch error {
-        case .databaseUnavailable, .overloaded: true
-        default: false
-        }
+        if case .overloaded = error { return true }
+        return DatabaseFault.meansUnavailable(error)
     }
 
     /// Confirms or cancels a booking the buyer may settle (an admin may settle any).

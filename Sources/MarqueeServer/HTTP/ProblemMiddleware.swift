@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import MarqueeAPI
 import MarqueeCore
+import MarqueeStore
 import NIOHTTP1
 import OpenAPIRuntime
 
@@ -37,6 +38,9 @@ struct ProblemMiddleware: RouterMiddleware {
 
     static func problem(for error: any Error) -> Problem {
         if let parse = parseError(in: error) { return MalformedRequestHandler.problem(for: parse) }
+        if DatabaseFault.meansUnavailable((error as? ServerError)?.underlyingError ?? error) {
+            return Problem(MarqueeError.databaseUnavailable)
+        }
         switch error {
         case let problem as Problem:
             return problem

@@ -154,14 +154,14 @@ enum PostgresStatements {
 
 extension CountedClient {
     /// Runs a prepared statement (preparing it first on a connection that has not seen it)
-    /// and collects its rows.
+    /// and collects its rows, by the database deadline like every other use of the pool.
     func execute<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws
-        -> [Statement.Row]
+        -> [Statement.Row] where Statement.Row: Sendable
     {
-        counters.operationStarted()
-        defer { counters.operationEnded() }
-        var rows: [Statement.Row] = []
-        for try await row in try await pool.execute(statement, logger: logger) { rows.append(row) }
-        return rows
+        try await bounded { [pool] in
+            var rows: [Statement.Row] = []
+            for try await row in try await pool.execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        }
     }
 }

@@ -70,36 +70,13 @@ struct CountedClient {
         return try await pool.withConnection(body)
     }
 
-    private func bounded<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    func bounded<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
         counters.operationStarted()
         defer { counters.operationEnded() }
         do {
             return try await DatabaseDeadline.bound(by: DatabaseDeadline.effective(limit), work)
         } catch let error where DatabaseFault.meansUnavailable(error) {
             throw MarqueeError.databaseUnavailable
-        }
-    }
-}
-
-/// Which failures mean the database is away (unreachable, shutting down, starting up, out of
-/// connections, or too slow) rather than refusing this request.
-enum DatabaseFault {
-    static func meansUnavailable(_ error: any Error) -> Bool {
-        // The pool's own errors (no connection could be made for a while, the pool is shut
-        // down) are of a type PostgresNIO does not export, so they are known by its name.
-        if String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError") { return true }
-        guard let error = error as? PSQLError else { return false }
-        switch error.code {
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
-            .queryCancelled:
-            return true
-        case .server:
-            // 08: connection exceptions; 53: out of resources; 57: operator intervention
-            // (shutdown, crash, starting up) and statement timeouts (57014).
-            let state = error.serverInfo?[.sqlState] ?? ""
-            return state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57")
-        default:
-            return false
         }
     }
 }
