@@ -183,6 +183,13 @@ def malformed_requests(ctx):
          400, "/problems/malformed-request"),
         ("a bad chunk size", b"POST /api/auth/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
          b"Transfer-Encoding: chunked\r\n\r\nZZ\r\n{\"name\":\"A\"}\r\n0\r\n\r\n", 400, "/problems/malformed-request"),
+        ("an HTTP/1.1 request without Host", b"GET /health/live HTTP/1.1\r\n\r\n", 400, "/problems/malformed-request"),
+        ("two Host headers", b"GET /health/live HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400,
+         "/problems/malformed-request"),
+        ("a Host that is no authority", b"GET /health/live HTTP/1.1\r\nHost: a b/c\r\n\r\n", 400,
+         "/problems/malformed-request"),
+        ("a forged marker instead of Host",
+         b"GET /health/live HTTP/1.1\r\nX-Marquee-Invalid-Host: 0\r\n\r\n", 400, "/problems/malformed-request"),
     ]
     for name, data, status, kind in cases:
         reply, closed = raw_exchange(server, data)
@@ -198,6 +205,12 @@ def malformed_requests(ctx):
                                  b"CONNECT a:1 HTTP/1.1\r\nHost: a\r\n\r\n")
     expect(reply.startswith(b"HTTP/1.1 200") and b"HTTP/1.1 405" in reply and closed,
            f"a CONNECT after a request waits for its answer: {reply[:80]!r}")
+    # HTTP/1.0 needs no Host, and a client's own copy of the marker changes nothing.
+    reply, _ = raw_exchange(server, b"GET /health/live HTTP/1.0\r\n\r\n")
+    expect(reply.startswith(b"HTTP/1.0 200") or reply.startswith(b"HTTP/1.1 200"), f"HTTP/1.0: {reply[:60]!r}")
+    reply, _ = raw_exchange(server, b"GET /health/live HTTP/1.1\r\nHost: x:8080\r\nX-Marquee-Invalid-Host: 1\r\n"
+                                    b"Connection: close\r\n\r\n")
+    expect(reply.startswith(b"HTTP/1.1 200"), f"a marker sent by the client is dropped: {reply[:60]!r}")
     expect(server.call("GET", "/health/live")[0] == 200, "the server is still healthy")
 
 

@@ -3,6 +3,7 @@ import MarqueeCore
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 
 /// Answers a request that cannot be parsed with a problem like any other, instead of
 /// Hummingbird's bare 400 with no body and no request id: headers over the limit get 431,
@@ -22,20 +23,38 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private var betweenRequests = true
     private var answered = false
-    private var refuseAfterResponse = false
+    /// A refusal for a request that came while another's answer was still being written.
+    private var pendingRefusal: Problem?
 
     static let noTunnels = Problem(
         .methodNotAllowed, "method-not-allowed", "Method not allowed",
         detail: "CONNECT is not served here: this is not a proxy.")
 
+    static let badHost = Problem(
+        .badRequest, "malformed-request", "Malformed request",
+        detail: "An HTTP/1.1 request needs exactly one Host header with a valid value.")
+
+    /// The HTTP/1.1 version of a request is gone by the time it reaches this handler, so a
+    /// ``HostRequirementHandler`` goes before the conversion and marks a request whose Host
+    /// is missing or wrong.
+    func handlerAdded(context: ChannelHandlerContext) {
+        let pipeline = context.pipeline.syncOperations
+        if let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) {
+            try? pipeline.addHandler(HostRequirementHandler(), position: .before(codec))
+        }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !answered, !refuseAfterResponse else { return }  // the connection is closing: drop what follows
+        guard !answered, pendingRefusal == nil else { return }  // the connection is closing: drop what follows
         if case .head(let head) = unwrapInboundIn(data) {
             // Marquee is no proxy: a tunnel request gets a plain refusal rather than the
             // framing HTTP gives CONNECT answers (a head and then the raw tunnel).
-            if head.method == .connect {
+            let refusal =
+                head.method == .connect
+                ? Self.noTunnels : head.headerFields[HostRequirementHandler.marker] != nil ? Self.badHost : nil
+            if let refusal {
                 // After the answer to any request still in progress, never in its middle.
-                if betweenRequests { answer(context, Self.noTunnels) } else { refuseAfterResponse = true }
+                if betweenRequests { answer(context, refusal) } else { pendingRefusal = refusal }
                 return
             }
             betweenRequests = false
@@ -50,7 +69,7 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
         betweenRequests = true
         context.write(data, promise: promise)
-        if refuseAfterResponse, !answered { answer(context, Self.noTunnels) }
+        if let pendingRefusal, !answered { answer(context, pendingRefusal) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -85,5 +104,40 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
                 detail: "Send at most \(maxHeaderBytes / 1024) KiB of headers in all.")
         }
         return Problem(.badRequest, "malformed-request", "Malformed request", detail: "The request is not valid HTTP/1.1.")
+    }
+}
+
+/// Marks an HTTP/1.1 request without exactly one valid `Host` (RFC 9112, section 3.2: such a
+/// request gets 400) for ``MalformedRequestHandler``, which sees requests only after their
+/// version is dropped. A marker a client sent itself is removed first.
+final class HostRequirementHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    static let markerName = "x-marquee-invalid-host"
+    static let marker = HTTPField.Name(markerName)!
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(var head) = unwrapInboundIn(data) else {
+            context.fireChannelRead(data)
+            return
+        }
+        head.headers.remove(name: Self.markerName)
+        let hosts = head.headers["Host"]
+        let valid = hosts.count == 1 && hosts[0].utf8.allSatisfy(Self.isAuthorityByte)
+        let atLeast11 = head.version.major > 1 || (head.version.major == 1 && head.version.minor >= 1)
+        if atLeast11, !valid { head.headers.add(name: Self.markerName, value: "1") }
+        context.fireChannelRead(wrapInboundOut(.head(head)))
+    }
+
+    /// The bytes a Host value (`host [":" port]`, RFC 3986 authority without userinfo) may hold.
+    static func isAuthorityByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return Array("-._~%!$&'()*+,;=:[]".utf8).contains(byte)
+        }
     }
 }
