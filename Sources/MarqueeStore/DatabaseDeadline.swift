@@ -1,6 +1,8 @@
 import Foundation
 import MarqueeCore
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 
 /// How long work may wait on the database (API.md, "Failure behaviour and hardening (v2)").
 ///
@@ -25,14 +27,19 @@ public enum DatabaseDeadline {
     static func bound<T: Sendable>(
         by deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        guard deadline > .now else { throw MarqueeError.databaseUnavailable }
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        guard remaining > .zero else { throw MarqueeError.databaseUnavailable }
         let race = Race<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 race.start(continuation)
-                let timer = Task {
-                    try? await Task.sleep(until: deadline, clock: .continuous)
-                    if !Task.isCancelled { race.finish(.failure(MarqueeError.databaseUnavailable)) }
+                // An event loop's timer, not a sleeping task: it costs no task, and it fires
+                // even while every thread of the concurrency pool is busy.
+                let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(
+                    in: .nanoseconds(Int64(remaining.components.seconds) * 1_000_000_000
+                        + remaining.components.attoseconds / 1_000_000_000)
+                ) {
+                    race.finish(.failure(MarqueeError.databaseUnavailable))
                 }
                 race.worker(
                     Task {

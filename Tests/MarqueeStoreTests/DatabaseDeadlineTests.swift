@@ -16,8 +16,10 @@ import Testing
                 return 1
             }
         }
+        // Not before the deadline; soon after it, though the whole suite running at once on
+        // two cores can delay any answer by seconds.
         let took = started.duration(to: .now)
-        #expect(took >= .milliseconds(200) && took < .seconds(2), "\(took)")
+        #expect(took >= .milliseconds(200) && took < .seconds(10), "\(took)")
     }
 
     @Test func workThatEndsInTimeAnswersAndAFailureIsItsOwn() async throws {
