@@ -56,7 +56,7 @@ public func buildApplication(
     )
 
     let router = Router(context: MarqueeRequestContext.self)
-    router.add(middleware: RequestScopeMiddleware())
+    router.add(middleware: RequestScopeMiddleware(trustedProxies: configuration.trustedProxies))
     router.add(middleware: ObservationMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
     if let assets = try webAssets(configuration, logger: logger) {

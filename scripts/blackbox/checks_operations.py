@@ -232,3 +232,40 @@ def idle_timeout(ctx):
     _, kind, data = stream.next(timeout=3)
     expect(kind == "seats" and data["taken"] == [3], f"the open stream still delivers: {kind} {data}")
     stream.close()
+
+
+def access_line(server, request_id):
+    """The JSON access line of the request sent with `request_id`."""
+    def find():
+        server.log.flush()
+        with open(server.log.name) as log:
+            for line in log.read().split("\n")[:-1]:
+                if f'"{request_id}"' in line:
+                    entry = json.loads(line)
+                    if entry.get("msg") == "request":
+                        return entry
+    return wait_until(find, timeout=5, message=f"the access line of {request_id}")
+
+
+@check("X-Forwarded-For names the client only from MARQUEE_TRUSTED_PROXIES, for throttling and the log",
+       engines=("sqlite",))
+def trusted_proxies(ctx):
+    behind = ctx.start(MARQUEE_TRUSTED_PROXIES="127.0.0.1/32", MARQUEE_LOGIN_FAILURES_PER_ADDRESS="3")
+
+    def fail_login(server, forwarded):
+        body = {"email": f"nobody-{uuid.uuid4().hex[:8]}@example.com", "password": "wrong-password"}
+        return server.call("POST", "/api/auth/login", body, headers={"X-Forwarded-For": forwarded})[0]
+
+    statuses = [fail_login(behind, "203.0.113.1") for _ in range(4)]
+    expect(statuses == [401, 401, 401, 429], f"one client behind the proxy is throttled: {statuses}")
+    expect(fail_login(behind, "203.0.113.2") == 401, "another client behind the same proxy is not")
+    expect(fail_login(behind, "203.0.113.2, 203.0.113.1") == 429,
+           "the proxy's own hop decides, not what the client put first")
+    behind.call("GET", "/health/live", headers={"X-Forwarded-For": "198.51.100.7", "X-Request-ID": "xff-log-1"})
+    expect(access_line(behind, "xff-log-1").get("client") == "198.51.100.7", "the access line names the client")
+
+    direct = ctx.start(MARQUEE_LOGIN_FAILURES_PER_ADDRESS="3")
+    statuses = [fail_login(direct, f"203.0.113.{n}") for n in range(10, 14)]
+    expect(statuses == [401, 401, 401, 429], f"without trusted proxies the header is ignored: {statuses}")
+    direct.call("GET", "/health/live", headers={"X-Forwarded-For": "198.51.100.7", "X-Request-ID": "xff-log-2"})
+    expect(access_line(direct, "xff-log-2").get("client") == "127.0.0.1", "the access line names the peer")

@@ -58,6 +58,9 @@ struct RequestScopeMiddleware: RouterMiddleware {
 
     static let header = HTTPField.Name("X-Request-ID")!
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+    /// Whose `X-Forwarded-For` names the client.
+    var trustedProxies = TrustedProxies()
     /// The routes whose answers carry a token.
     static let issuesTokens: Set<String> = ["/api/auth/signup", "/api/auth/login"]
 
@@ -68,7 +71,9 @@ struct RequestScopeMiddleware: RouterMiddleware {
         var context = context
         context.logger[metadataKey: "request_id"] = .string(id)
         let scope = RequestScope(
-            requestID: id, authorization: request.headers[.authorization], clientAddress: context.clientAddress,
+            requestID: id, authorization: request.headers[.authorization],
+            clientAddress: trustedProxies.clientAddress(
+                peer: context.clientAddress, forwardedFor: request.headers[values: Self.forwardedFor]),
             idempotencyKey: request.headers[Self.idempotencyKey])
         var response = try await RequestScope.$current.withValue(scope) {
             try await next(request, context)

@@ -4,8 +4,9 @@ import Hummingbird
 import Logging
 
 /// Logs and counts every request: one access line (method, route template, status,
-/// duration in ms, the user when known, and the request id from the logger's metadata) and
-/// the `http_requests_total` / `http_request_duration_seconds` metrics. The route is the
+/// duration in ms, the client's address as ``TrustedProxies`` sees it, the user when known,
+/// and the request id from the logger's metadata) and the `http_requests_total` /
+/// `http_request_duration_seconds` metrics. The route is the
 /// template, never the raw path, so ids stay out of log keys and metric labels. Sits inside
 /// ``RequestScopeMiddleware``, outside everything that can fail, so error answers are seen
 /// with their real status.
@@ -30,6 +31,7 @@ struct ObservationMiddleware: RouterMiddleware {
             "status": .stringConvertible(Int(response.status.code)),
             "duration_ms": .string(String(format: "%.2f", elapsed.seconds * 1000)),
         ]
+        if let client = RequestScope.current.clientAddress { metadata["client"] = .string(client) }
         if let userId = RequestScope.current.user.withLockedValue({ $0 }) {
             metadata["user_id"] = .string(userId)
         }

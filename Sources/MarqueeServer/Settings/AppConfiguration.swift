@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable {
     public var databaseURL: String?
     /// Largest number of PostgreSQL connections one instance opens.
     public var databasePoolSize = 20
+    /// Proxies whose `X-Forwarded-For` names the client (for throttling and the access log).
+    public var trustedProxies = TrustedProxies()
     /// How long a request may wait on the database in all (a connection, statements, its
     /// booking batch) before it is answered 503 `database-unavailable`.
     public var databaseWait: Duration = .seconds(2)

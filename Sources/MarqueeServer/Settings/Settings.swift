@@ -20,6 +20,9 @@ public struct Settings: ParsableArguments {
     @Option(
         help: "PostgreSQL stops any statement running longer than this; 0 never does. [MARQUEE_DB_STATEMENT_TIMEOUT_MS, default 5000]")
     var dbStatementTimeoutMs: Int?
+    @Option(
+        help: "CIDRs of proxies whose X-Forwarded-For names the client, e.g. 10.0.0.0/8,::1/128. [MARQUEE_TRUSTED_PROXIES, default none]")
+    var trustedProxies: String?
     @Flag(help: "Do not run schema migrations at start. [MARQUEE_MIGRATE=false]") var noMigrate = false
     @Option(
         help: """
@@ -106,6 +109,9 @@ public struct Settings: ParsableArguments {
         c.statementTimeoutMilliseconds =
             try number(dbStatementTimeoutMs, "MARQUEE_DB_STATEMENT_TIMEOUT_MS", 0...3_600_000)
             ?? c.statementTimeoutMilliseconds
+        if let proxies = trustedProxies ?? env("MARQUEE_TRUSTED_PROXIES") {
+            c.trustedProxies = try TrustedProxies(parsing: proxies)
+        }
         c.migrateOnStart = !(noMigrate || env("MARQUEE_MIGRATE")?.lowercased() == "false")
         if let keys = try jwtKeys ?? secrets.value("MARQUEE_JWT_KEYS") { c.signingKeys = try SigningKey.parseList(keys) }
         c.tokenIssuer = jwtIssuer ?? env("MARQUEE_JWT_ISSUER") ?? c.tokenIssuer
