@@ -34,6 +34,8 @@ public enum MarqueeError: Error, Sendable, Equatable {
     case throttled(retryAfterSeconds: Int)
     /// The user already has the most active holds allowed (429).
     case tooManyHolds(limit: Int)
+    /// The client's address has the most live streams open that it may (429).
+    case tooManyStreams(limit: Int)
     /// An idempotency key was reused with a different body (422).
     case idempotencyKeyReused
     /// A request with this idempotency key is still being processed (409).

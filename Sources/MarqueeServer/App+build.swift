@@ -98,8 +98,14 @@ public func buildApplication(
     // Headers are limited as API.md says, malformed ones answered as problems, and a client
     // that sends nothing for the idle timeout is let go (a response in progress, such as a
     // live stream, is never cut by it).
+    let connections = ConnectionLimiter(limit: configuration.maxConnections)
     let http1 = HTTP1Channel.Configuration(
-        additionalChannelHandlers: [MalformedRequestHandler()],
+        additionalChannelHandlers: [
+            MalformedRequestHandler(
+                headTimeout: configuration.headerTimeout.map { .nanoseconds(Int64($0.nanoseconds)) },
+                laterHeadTimeout: configuration.idleTimeout.map { .nanoseconds(Int64($0.nanoseconds)) }),
+            ConnectionLimitHandler(limiter: connections),
+        ],
         idleTimeout: configuration.idleTimeout.map { .nanoseconds(Int64($0.nanoseconds)) },
         httpDecoderConfiguration: .init(
             maxHeaderFieldSize: MalformedRequestHandler.maxHeaderBytes,

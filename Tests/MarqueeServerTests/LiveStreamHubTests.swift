@@ -13,9 +13,9 @@ import Testing
     {
         BookingEvent(id: id, kind: kind, showId: show, bookingId: "b\(id)", seats: seats, createdAt: Date(), payload: "{}")
     }
-    @Test func aStreamGetsOnlyItsShowsSeatChangesWrittenAsServerSentEvents() async {
+    @Test func aStreamGetsOnlyItsShowsSeatChangesWrittenAsServerSentEvents() async throws {
         let hub = LiveStreamHub()
-        let subscription = hub.subscribe(showId: "s1")
+        let subscription = try hub.subscribe(showId: "s1")
         hub.publish([
             Self.event(1, show: "s2"), Self.event(2, .holdConfirmed), Self.event(3, .bookingCancelled, seats: [4]),
         ])
@@ -33,9 +33,9 @@ import Testing
         #expect(hub.subscriberCount == 0, "a finished stream is forgotten")
     }
 
-    @Test func aStreamThatFallsTooFarBehindIsEndedNotFedAPartialPicture() async {
+    @Test func aStreamThatFallsTooFarBehindIsEndedNotFedAPartialPicture() async throws {
         let hub = LiveStreamHub(backlog: 2)
-        let subscription = hub.subscribe(showId: "s1")
+        let subscription = try hub.subscribe(showId: "s1")
         hub.publish((1...5).map { Self.event($0) })
         var received: [Int64] = []
         for await item in subscription.items {
@@ -44,9 +44,9 @@ import Testing
         #expect(received == [1, 2], "the stream ended after its backlog filled")
     }
 
-    @Test func aLiveStreamOpensThenSkipsWhatItsOpeningCoveredAndEndsWithTheSubscription() async {
+    @Test func aLiveStreamOpensThenSkipsWhatItsOpeningCoveredAndEndsWithTheSubscription() async throws {
         let hub = LiveStreamHub()
-        let subscription = hub.subscribe(showId: "s1")
+        let subscription = try hub.subscribe(showId: "s1")
         let stream = LiveSeatStream(opening: "OPEN\n", subscription: subscription, after: 2)
         hub.publish([Self.event(2), Self.event(3, seats: [9])])
         hub.heartbeat()
@@ -56,14 +56,29 @@ import Testing
         #expect(text == "OPEN\nid: 3\nevent: seats\ndata: {\"taken\":[9],\"freed\":[]}\n\n: heartbeat\n\n")
     }
 
-    @Test func aClientThatGoesAwayEndsItsSubscription() async {
+    @Test func aClientThatGoesAwayEndsItsSubscription() async throws {
         let hub = LiveStreamHub()
         do {
-            let stream = LiveSeatStream(opening: "", subscription: hub.subscribe(showId: "s1"), after: 0)
+            let stream = LiveSeatStream(opening: "", subscription: try hub.subscribe(showId: "s1"), after: 0)
             var iterator = stream.makeAsyncIterator()
             _ = await iterator.next()
             #expect(hub.subscriberCount == 1)
         }
         #expect(hub.subscriberCount == 0, "dropping the stream's reader forgets the subscription")
+    }
+
+    @Test func anAddressMayHaveOnlySoManyStreamsAndGetsOneBackWhenOneCloses() throws {
+        let hub = LiveStreamHub()
+        // A subscription nobody holds ends at once, so each is kept while it counts.
+        let first = try hub.subscribe(showId: "s1", address: "203.0.113.1", limit: 2)
+        let second = try hub.subscribe(showId: "s2", address: "203.0.113.1", limit: 2)
+        #expect(throws: MarqueeError.tooManyStreams(limit: 2)) {
+            try hub.subscribe(showId: "s1", address: "203.0.113.1", limit: 2)
+        }
+        #expect(hub.subscriberCount == 2, "a refused stream opens nothing")
+        let other = try hub.subscribe(showId: "s1", address: "198.51.100.2", limit: 2)
+        first.finish()
+        let again = try hub.subscribe(showId: "s1", address: "203.0.113.1", limit: 2)
+        withExtendedLifetime((second, other, again)) { #expect(hub.subscriberCount == 3) }
     }
 }

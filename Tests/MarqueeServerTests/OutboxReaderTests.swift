@@ -37,7 +37,7 @@ import Testing
                 ReadCache.Entry(body: .init(string: "map"), contentType: nil, etag: "\"m\"", showId: show.id, stored: .now),
                 under: "/api/shows/\(show.id)", readAt: cache.generation)
         }
-        let subscription = hub.subscribe(showId: second.id)
+        let subscription = try hub.subscribe(showId: second.id)
         defer { subscription.finish() }  // also when a step fails, so the watcher ends
         let received = Mutex<(heartbeats: Int, frames: [String])>((0, []))
         let watcher = Task {

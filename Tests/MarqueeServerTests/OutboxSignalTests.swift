@@ -14,7 +14,7 @@ import Testing
         for await _ in wakeups.stream { count += 1 }
         return count
     }
-    @Test func anOwnChangeWakesOnlyReadersThatWantItAndAnyOtherChangeWakesAll() async {
+    @Test func anOwnChangeWakesOnlyReadersThatWantItAndAnyOtherChangeWakesAll() async throws {
         let hub = LiveStreamHub()
         let quiet = OutboxSignal()
         let (reader, notifier) = (quiet.subscribe(wantsOwnChanges: { hub.isWatched }), quiet.subscribe())
@@ -23,7 +23,7 @@ import Testing
         #expect(await Self.waiting(notifier) == 1)
 
         let watched = OutboxSignal()
-        let subscription = hub.subscribe(showId: "s1")
+        let subscription = try hub.subscribe(showId: "s1")
         let watchingReader = watched.subscribe(wantsOwnChanges: { hub.isWatched })
         watched.ownCommit()
         #expect(await Self.waiting(watchingReader) == 1, "a stream is open: the reader reads at once")

@@ -7,6 +7,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 import uuid
@@ -269,3 +270,95 @@ def trusted_proxies(ctx):
     expect(statuses == [401, 401, 401, 429], f"without trusted proxies the header is ignored: {statuses}")
     direct.call("GET", "/health/live", headers={"X-Forwarded-For": "198.51.100.7", "X-Request-ID": "xff-log-2"})
     expect(access_line(direct, "xff-log-2").get("client") == "127.0.0.1", "the access line names the peer")
+
+
+def read_all(connection, timeout):
+    """What the server sends until it closes, or None when it is still open after `timeout`."""
+    connection.settimeout(timeout)
+    reply = b""
+    try:
+        while True:
+            chunk = connection.recv(65536)
+            if not chunk:
+                return reply
+            reply += chunk
+    except socket.timeout:
+        return None
+    except OSError:
+        return reply
+
+
+@check("slowloris: 200 connections trickling a request line do not slow /health/live, and get 408",
+       engines=("sqlite",))
+def slowloris(ctx):
+    server = ctx.start(MARQUEE_HEADER_TIMEOUT_SECONDS="3")
+    opened = time.time()
+    trickling = []
+    for _ in range(200):
+        connection = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        connection.sendall(b"GET /health/live HTTP/1.1\r\nHo")
+        trickling.append(connection)
+    stop = threading.Event()
+
+    def trickle():
+        while not stop.is_set():
+            for connection in trickling:
+                try:
+                    connection.send(b"o")
+                except OSError:
+                    pass
+            time.sleep(0.3)
+    threading.Thread(target=trickle, daemon=True).start()
+    try:
+        waits = []
+        while time.time() - opened < 2.5:
+            started = time.time()
+            expect(server.call("GET", "/health/live")[0] == 200, "/health/live beside the trickling clients")
+            waits.append(time.time() - started)
+            time.sleep(0.05)
+        print(f"     /health/live beside 200 trickling connections: {len(waits)} calls, "
+              f"slowest {max(waits) * 1000:.0f} ms", flush=True)
+        expect(max(waits) < 0.5, f"/health/live slowed to {max(waits):.2f}s")
+    finally:
+        stop.set()
+    replies = [read_all(connection, timeout=6) for connection in trickling]
+    for connection in trickling:
+        connection.close()
+    still_open = sum(reply is None for reply in replies)
+    expect(still_open == 0, f"{still_open} trickling connections were never let go")
+    timed_out = sum(1 for reply in replies if reply and reply.startswith(b"HTTP/1.1 408"))
+    expect(timed_out == len(replies), f"{timed_out} of {len(replies)} were answered 408 before the close")
+    expect(server.call("GET", "/health/live")[0] == 200, "the server is still healthy")
+
+
+@check("MARQUEE_MAX_CONNECTIONS closes connections past the limit; MARQUEE_MAX_STREAMS_PER_ADDRESS caps streams",
+       engines=("sqlite",))
+def connection_and_stream_caps(ctx):
+    # A client that goes away is noticed at the next write to it: a heartbeat each second.
+    server = ctx.start(MARQUEE_MAX_CONNECTIONS="20", MARQUEE_MAX_STREAMS_PER_ADDRESS="3",
+                       MARQUEE_SSE_HEARTBEAT_SECONDS="1")
+    held = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(20)]
+    time.sleep(0.3)
+    extra = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    expect(read_all(extra, timeout=3) == b"", "a connection past the limit is closed unanswered")
+    extra.close()
+    for connection in held:
+        connection.close()
+    wait_until(lambda: server.call("GET", "/health/live")[0] == 200, timeout=5, message="room again once they closed")
+
+    show = create_show(server, 10)
+    streams = [EventStream(server, show) for _ in range(3)]
+    expect(all(stream.status == 200 for stream in streams), "three streams open")
+    status, headers, body = server.call("GET", f"/api/shows/{show}/events")
+    expect(status == 429 and body.get("type") == "/problems/too-many-streams" and headers.get("Retry-After"),
+           f"a fourth from the same address: {status} {body}")
+    streams[0].close()
+
+    def reopened():
+        stream = EventStream(server, show)
+        if stream.status == 200:
+            return stream
+        stream.close()
+    streams.append(wait_until(reopened, timeout=5, message="a closed stream's place is given back"))
+    for stream in streams[1:]:
+        stream.close()

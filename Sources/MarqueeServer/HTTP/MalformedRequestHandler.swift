@@ -23,6 +23,15 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private var betweenRequests = true
     private var answered = false
+    /// How long the first request's head may take to arrive once the connection is open: a
+    /// client trickling a request line (slowloris) never falls silent for the idle timeout,
+    /// and is let go after this instead.
+    private let headTimeout: TimeAmount?
+    /// The same for each later request on the connection, counted from the last answer:
+    /// the idle timeout, so a quiet keep-alive connection lasts as long as ever.
+    private let laterHeadTimeout: TimeAmount?
+    private var headTimer: Scheduled<Void>?
+    private var firstRequest = true
     /// A refusal for a request that came while another's answer was still being written.
     private var pendingRefusal: Problem?
 
@@ -34,6 +43,15 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
         .badRequest, "malformed-request", "Malformed request",
         detail: "An HTTP/1.1 request needs exactly one Host header with a valid value.")
 
+    static let headTooSlow = Problem(
+        .init(code: 408), "request-timeout", "Request timeout",
+        detail: "The request's headers did not arrive in time.")
+
+    init(headTimeout: TimeAmount? = nil, laterHeadTimeout: TimeAmount? = nil) {
+        self.headTimeout = headTimeout
+        self.laterHeadTimeout = laterHeadTimeout
+    }
+
     /// The HTTP/1.1 version of a request is gone by the time it reaches this handler, so a
     /// ``HostRequirementHandler`` goes before the conversion and marks a request whose Host
     /// is missing or wrong.
@@ -41,6 +59,22 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
         let pipeline = context.pipeline.syncOperations
         if let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) {
             try? pipeline.addHandler(HostRequirementHandler(), position: .before(codec))
+        }
+        startHeadTimer(context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        headTimer?.cancel()
+    }
+
+    private func startHeadTimer(_ context: ChannelHandlerContext) {
+        headTimer?.cancel()
+        guard let headTimeout = firstRequest ? headTimeout : laterHeadTimeout else { return }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        headTimer = context.eventLoop.scheduleTask(in: headTimeout) {
+            let (handler, context) = loopBound.value
+            guard handler.betweenRequests, !handler.answered else { return }
+            handler.answer(context, Self.headTooSlow)
         }
     }
 
@@ -58,6 +92,8 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
                 return
             }
             betweenRequests = false
+            firstRequest = false
+            headTimer?.cancel()
         }
         context.fireChannelRead(data)
     }
@@ -69,7 +105,7 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
         betweenRequests = true
         context.write(data, promise: promise)
-        if let pendingRefusal, !answered { answer(context, pendingRefusal) }
+        if let pendingRefusal, !answered { answer(context, pendingRefusal) } else { startHeadTimer(context) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

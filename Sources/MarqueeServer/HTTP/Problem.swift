@@ -89,6 +89,11 @@ struct Problem: Error, Sendable, Encodable {
                 .serviceUnavailable, "overloaded", "Too busy",
                 detail: "Too many bookings are waiting right now; nothing was booked. Try again in \(seconds) seconds.",
                 retryAfterSeconds: seconds)
+        case .tooManyStreams(let limit):
+            self.init(
+                .tooManyRequests, "too-many-streams", "Too many live streams",
+                detail: "This address already has \(limit) live seat maps open; close one first.",
+                retryAfterSeconds: 5)
         case .tooManyHolds(let limit):
             self.init(
                 .tooManyRequests, "too-many-holds", "Too many holds",

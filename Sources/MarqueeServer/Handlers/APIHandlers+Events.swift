@@ -10,7 +10,8 @@ extension APIHandlers {
         let showId = input.path.id
         // Subscribe before reading, so a change committed in between is not lost; what both
         // see is sent once, because only events after the opening's are passed on.
-        let subscription = events.subscribe(showId: showId)
+        let subscription = try events.subscribe(
+            showId: showId, address: RequestScope.current.clientAddress, limit: configuration.maxStreamsPerAddress)
         let opening: String
         let after: Int64
         do {

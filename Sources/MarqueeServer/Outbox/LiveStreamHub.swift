@@ -22,6 +22,8 @@ final class LiveStreamHub: Sendable {
     private struct State {
         var streams: [String: [Int: AsyncStream<Item>.Continuation]] = [:]
         var nextId = 0
+        /// Open streams per client address (`MARQUEE_MAX_STREAMS_PER_ADDRESS`).
+        var byAddress: [String: Int] = [:]
     }
 
     private let state = NIOLockedValueBox(State())
@@ -32,18 +34,29 @@ final class LiveStreamHub: Sendable {
         self.backlog = backlog
     }
 
-    /// The items for one show from now on, until finished or the hub closes.
-    func subscribe(showId: String) -> Subscription {
+    /// The items for one show from now on, until finished or the hub closes. With an
+    /// `address`, at most `limit` streams are open for it at once: past that this throws
+    /// ``MarqueeError/tooManyStreams(limit:)`` and opens nothing.
+    func subscribe(showId: String, address: String? = nil, limit: Int = .max) throws(MarqueeError) -> Subscription {
         let (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .bufferingOldest(backlog))
-        let id = state.withLockedValue { state in
+        let id = state.withLockedValue { state -> Int? in
+            if let address {
+                guard state.byAddress[address, default: 0] < limit else { return nil }
+                state.byAddress[address, default: 0] += 1
+            }
             state.nextId += 1
             state.streams[showId, default: [:]][state.nextId] = continuation
             return state.nextId
         }
+        guard let id else { throw .tooManyStreams(limit: limit) }
         continuation.onTermination = { [weak self] _ in
             self?.state.withLockedValue { state in
                 state.streams[showId]?[id] = nil
                 if state.streams[showId]?.isEmpty == true { state.streams[showId] = nil }
+                if let address {
+                    let left = state.byAddress[address, default: 1] - 1
+                    state.byAddress[address] = left > 0 ? left : nil
+                }
             }
         }
         return Subscription(items: stream, finish: { continuation.finish() })

@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable {
     public var databaseURL: String?
     /// Largest number of PostgreSQL connections one instance opens.
     public var databasePoolSize = 20
+    /// Live streams one client address may have open at once (429 past it).
+    public var maxStreamsPerAddress = 20
     /// Proxies whose `X-Forwarded-For` names the client (for throttling and the access log).
     public var trustedProxies = TrustedProxies()
     /// How long a request may wait on the database in all (a connection, statements, its
@@ -60,6 +62,11 @@ public struct AppConfiguration: Sendable {
     public var shutdownGrace: Duration = .seconds(10)
     /// A connection that sends nothing this long is closed; nil never closes one.
     public var idleTimeout: Duration? = .seconds(60)
+    /// A new connection whose first request's headers have not all arrived after this gets
+    /// 408 and is closed (slowloris); nil waits for ever.
+    public var headerTimeout: Duration? = .seconds(10)
+    /// Connections open at once; past it a new one is closed at once.
+    public var maxConnections = 10_000
     /// The built web app to serve at `/`; nil: the copy built into the executable's resources.
     public var webRoot: String?
     /// How long outbox events are kept (live streams resume from them; CDC reads them).

@@ -23,6 +23,12 @@ public struct Settings: ParsableArguments {
     @Option(
         help: "CIDRs of proxies whose X-Forwarded-For names the client, e.g. 10.0.0.0/8,::1/128. [MARQUEE_TRUSTED_PROXIES, default none]")
     var trustedProxies: String?
+    @Option(help: "Live streams one client address may have open at once. [MARQUEE_MAX_STREAMS_PER_ADDRESS, default 20]")
+    var maxStreamsPerAddress: Int?
+    @Option(help: "Seconds a new connection has to send its first request's headers; 0 never. [MARQUEE_HEADER_TIMEOUT_SECONDS, default 10]")
+    var headerTimeoutSeconds: Int?
+    @Option(help: "Connections open at once; past it new ones are closed. [MARQUEE_MAX_CONNECTIONS, default 10000]")
+    var maxConnections: Int?
     @Flag(help: "Do not run schema migrations at start. [MARQUEE_MIGRATE=false]") var noMigrate = false
     @Option(
         help: """
@@ -112,6 +118,12 @@ public struct Settings: ParsableArguments {
         if let proxies = trustedProxies ?? env("MARQUEE_TRUSTED_PROXIES") {
             c.trustedProxies = try TrustedProxies(parsing: proxies)
         }
+        c.maxStreamsPerAddress =
+            try number(maxStreamsPerAddress, "MARQUEE_MAX_STREAMS_PER_ADDRESS", 1...100_000) ?? c.maxStreamsPerAddress
+        if let seconds = try number(headerTimeoutSeconds, "MARQUEE_HEADER_TIMEOUT_SECONDS", 0...3600) {
+            c.headerTimeout = seconds == 0 ? nil : .seconds(seconds)
+        }
+        c.maxConnections = try number(maxConnections, "MARQUEE_MAX_CONNECTIONS", 1...1_000_000) ?? c.maxConnections
         c.migrateOnStart = !(noMigrate || env("MARQUEE_MIGRATE")?.lowercased() == "false")
         if let keys = try jwtKeys ?? secrets.value("MARQUEE_JWT_KEYS") { c.signingKeys = try SigningKey.parseList(keys) }
         c.tokenIssuer = jwtIssuer ?? env("MARQUEE_JWT_ISSUER") ?? c.tokenIssuer
