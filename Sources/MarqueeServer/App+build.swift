@@ -35,7 +35,7 @@ public func buildApplication(
             lifetime: configuration.tokenLifetime),
         passwords: passwords,
         throttle: LoginThrottle(
-            perEmail: configuration.loginFailuresPerEmail, perAddress: configuration.loginFailuresPerAddress,
+            store: opened.store, perEmail: configuration.loginFailuresPerEmail, perAddress: configuration.loginFailuresPerAddress,
             window: configuration.loginWindow),
         configuration: configuration,
         metrics: metrics,
@@ -77,7 +77,7 @@ public func buildApplication(
         started: started, changes: changes,
         retention: RetentionSweep(
             store: opened.store, keyRetention: configuration.idempotencyRetention,
-            eventRetention: configuration.eventRetention))
+            eventRetention: configuration.eventRetention, loginWindow: configuration.loginWindow))
     let reader = OutboxReader(
         store: opened.store, hub: hub, cache: cache, changes: changes, logger: logger, started: started,
         pollInterval: configuration.eventPollInterval, heartbeat: configuration.eventHeartbeat)

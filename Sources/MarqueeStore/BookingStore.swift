@@ -35,6 +35,15 @@ public protocol BookingStore: Sendable {
     /// Deletes revocations that expired before `cutoff`; returns how many.
     func purgeSessionRevocations(expiredBefore cutoff: Date) async throws -> Int
 
+    // Login throttling, counted here so that every instance sees the same counts.
+
+    /// For each key that failed after `since`: how many times, and the oldest failure.
+    func loginFailures(keys: [String], since: Date) async throws -> [String: LoginFailures]
+    /// Records one failed login under each key.
+    func recordLoginFailure(keys: [String], at: Date) async throws
+    /// Deletes failures before `cutoff`; returns how many.
+    func purgeLoginFailures(before cutoff: Date) async throws -> Int
+
     func createShow(_ show: NewShow, now: Date) async throws -> Show
     func shows(_ query: ShowQuery, now: Date) async throws -> ShowPage
     func show(id: String, now: Date) async throws -> ShowDetail?
@@ -139,6 +148,17 @@ public struct Credentials: Sendable {
         self.user = user
         self.passwordHash = passwordHash
         self.sessionEpoch = sessionEpoch
+    }
+}
+
+/// The failed logins under one throttling key within a window.
+public struct LoginFailures: Sendable, Equatable {
+    public var count: Int
+    public var oldest: Date
+
+    public init(count: Int, oldest: Date) {
+        self.count = count
+        self.oldest = oldest
     }
 }
 

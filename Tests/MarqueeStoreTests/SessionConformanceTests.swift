@@ -39,3 +39,30 @@ import Testing
         }
     }
 }
+
+/// Failed logins on both engines: counted per key within a window, with the oldest, and
+/// purged once past it.
+@Suite struct LoginFailureConformanceTests {
+    @Test(arguments: Engine.available)
+    func failuresAreCountedPerKeyWithinTheWindow(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let start = Date(timeIntervalSince1970: 2_000_000_000)
+            try await store.recordLoginFailure(keys: ["email:ann", "address:1.2.3.4"], at: start)
+            try await store.recordLoginFailure(keys: ["email:ann"], at: start.addingTimeInterval(10))
+            try await store.recordLoginFailure(keys: ["email:bob", "address:1.2.3.4"], at: start.addingTimeInterval(20))
+
+            let all = try await store.loginFailures(
+                keys: ["email:ann", "address:1.2.3.4", "email:nobody"], since: start.addingTimeInterval(-1))
+            #expect(all["email:ann"] == LoginFailures(count: 2, oldest: start))
+            #expect(all["address:1.2.3.4"] == LoginFailures(count: 2, oldest: start))
+            #expect(all["email:nobody"] == nil)
+            let later = try await store.loginFailures(keys: ["email:ann"], since: start.addingTimeInterval(5))
+            #expect(later["email:ann"] == LoginFailures(count: 1, oldest: start.addingTimeInterval(10)))
+
+            #expect(try await store.purgeLoginFailures(before: start.addingTimeInterval(15)) == 3)
+            #expect(try await store.loginFailures(keys: ["email:ann"], since: start)["email:ann"] == nil)
+            #expect(try await store.loginFailures(keys: ["email:bob"], since: start)["email:bob"]?.count == 1)
+        }
+    }
+}

@@ -1,7 +1,8 @@
-"""Sessions (API.md, "Sessions (v2)"): a logout is refused on every instance within 2 s,
-and stays refused across a restart."""
+"""Sessions and logins across instances: a logout is refused on every instance within 2 s
+(API.md, "Sessions (v2)") and stays refused across a restart; failed logins share one budget."""
 import os
 import time
+import uuid
 
 from .harness import expect, signup, wait_until
 from .registry import check
@@ -59,3 +60,17 @@ def logout_survives_restart(ctx):
     server.stop()
     again = ctx.start(**settings)
     expect(me(again, token) == 401, "the restarted server refuses the logged-out token")
+
+
+@check("failed logins are counted in the database: two instances share one budget", engines=("postgres",))
+def shared_login_throttle(ctx):
+    a = ctx.start(MARQUEE_LOGIN_FAILURES_PER_EMAIL="3")
+    b = ctx.start(MARQUEE_LOGIN_FAILURES_PER_EMAIL="3")
+    email = f"target-{uuid.uuid4().hex[:8]}@example.com"
+    wrong = {"email": email, "password": "wrong-password"}
+    statuses = [a.call("POST", "/api/auth/login", wrong)[0], b.call("POST", "/api/auth/login", wrong)[0],
+                a.call("POST", "/api/auth/login", wrong)[0]]
+    expect(statuses == [401, 401, 401], f"three failures over two instances: {statuses}")
+    status, headers, _ = b.call("POST", "/api/auth/login", wrong)
+    expect(status == 429 and headers.get("Retry-After"), f"the fourth, on the other instance, is throttled: {status}")
+    expect(a.call("POST", "/api/auth/login", wrong)[0] == 429, "and on the first")

@@ -1,53 +1,39 @@
 import Foundation
 import MarqueeCore
+import MarqueeStore
 
 /// Counts failed logins per email and per client address over a sliding window, and refuses
 /// further attempts past a limit. Successes are never counted, so a burst of correct logins
-/// or signups from one address is never refused. Counts live in this process: with several
-/// instances each keeps its own.
-actor LoginThrottle {
-    private let perEmail: Int
-    private let perAddress: Int
-    private let window: TimeInterval
-    private var failures: [String: [Date]] = [:]
-
-    init(perEmail: Int, perAddress: Int, window: Duration) {
-        self.perEmail = perEmail
-        self.perAddress = perAddress
-        self.window = window.seconds
-    }
+/// or signups from one address is never refused. The counts are kept in the database
+/// (`login_failures`), so every instance on it sees the same ones: three instances do not
+/// give an attacker three budgets, and a restart forgets nothing.
+struct LoginThrottle: Sendable {
+    let store: any BookingStore
+    let perEmail: Int
+    let perAddress: Int
+    let window: Duration
 
     /// Throws ``MarqueeError/throttled(retryAfterSeconds:)`` when either count is at its limit.
-    func check(email: String, address: String?, now: Date = Date()) throws(MarqueeError) {
-        for (key, limit) in keys(email: email, address: address) {
-            let recent = prune(key, now: now)
-            if recent.count >= limit, let oldest = recent.first {
-                throw .throttled(retryAfterSeconds: max(1, Int((oldest.timeIntervalSince(now) + window).rounded(.up))))
+    func check(email: String, address: String?, now: Date = Date()) async throws {
+        let keys = keys(email: email, address: address)
+        let counts = try await store.loginFailures(keys: keys.map(\.key), since: now.addingTimeInterval(-window.seconds))
+        for (key, limit) in keys {
+            if let failures = counts[key], failures.count >= limit {
+                let wait = failures.oldest.timeIntervalSince(now) + window.seconds
+                throw MarqueeError.throttled(retryAfterSeconds: max(1, Int(wait.rounded(.up))))
             }
         }
     }
 
-    func recordFailure(email: String, address: String?, now: Date = Date()) {
-        for (key, _) in keys(email: email, address: address) {
-            failures[key, default: []].append(now)
-        }
-        if failures.count > 100_000 {  // bound memory under a spray of made-up emails
-            failures = failures.compactMapValues { dates in
-                let recent = dates.filter { now.timeIntervalSince($0) < window }
-                return recent.isEmpty ? nil : recent
-            }
-        }
+    /// Counts a failed attempt. A failure to count it (the database gone at this moment)
+    /// does not change the answer the attempt gets.
+    func recordFailure(email: String, address: String?, now: Date = Date()) async {
+        try? await store.recordLoginFailure(keys: keys(email: email, address: address).map(\.key), at: now)
     }
 
-    private func keys(email: String, address: String?) -> [(String, Int)] {
-        var keys = [("email:" + EmailAddress.key(email), perEmail)]
-        if let address { keys.append(("address:" + address, perAddress)) }
+    private func keys(email: String, address: String?) -> [(key: String, limit: Int)] {
+        var keys = [(key: "email:" + EmailAddress.key(email), limit: perEmail)]
+        if let address { keys.append((key: "address:" + address, limit: perAddress)) }
         return keys
-    }
-
-    private func prune(_ key: String, now: Date) -> [Date] {
-        let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
-        failures[key] = recent.isEmpty ? nil : recent
-        return recent
     }
 }

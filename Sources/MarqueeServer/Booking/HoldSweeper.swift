@@ -52,19 +52,22 @@ struct HoldSweeper: Service {
     }
 }
 
-/// Forgets idempotency keys and outbox events past their retention, and session revocations
-/// whose tokens have all expired. Event times come from the database's clock, and with the
-/// real clock `now` is the same time.
+/// Forgets idempotency keys and outbox events past their retention, session revocations
+/// whose tokens have all expired, and failed logins older than the throttle's window. Event
+/// times come from the database's clock, and with the real clock `now` is the same time.
 struct RetentionSweep: Sendable {
     let store: any BookingStore
     let keyRetention: Duration
     let eventRetention: Duration
+    /// Failed logins older than the throttle's window count for nothing.
+    var loginWindow: Duration = .seconds(15 * 60)
 
     func sweep(now: Date, logger: Logger) async {
         do {
             let purged = try await store.purgeIdempotencyKeys(createdBefore: now.addingTimeInterval(-keyRetention.seconds))
             let pruned = try await store.pruneEvents(createdBefore: now.addingTimeInterval(-eventRetention.seconds))
             let revocations = try await store.purgeSessionRevocations(expiredBefore: now)
+            _ = try await store.purgeLoginFailures(before: now.addingTimeInterval(-loginWindow.seconds))
             if purged > 0 || pruned > 0 || revocations > 0 {
                 logger.info(
                     "Swept",

@@ -58,3 +58,32 @@ extension PostgresStore {
         return 0
     }
 }
+
+/// Failed logins (migrations/0009_login_failures.sql).
+extension PostgresStore {
+    public func loginFailures(keys: [String], since: Date) async throws -> [String: LoginFailures] {
+        let rows = try await client.query(
+            """
+            SELECT key, count(*)::int, min(failed_at) FROM login_failures
+            WHERE key = ANY(\(keys)) AND failed_at > \(since) GROUP BY key
+            """, logger: logger)
+        var found: [String: LoginFailures] = [:]
+        for try await (key, count, oldest) in rows.decode((String, Int, Date).self) {
+            found[key] = LoginFailures(count: count, oldest: oldest)
+        }
+        return found
+    }
+
+    public func recordLoginFailure(keys: [String], at: Date) async throws {
+        try await client.query(
+            "INSERT INTO login_failures (key, failed_at) SELECT unnest(\(keys)::text[]), \(at)", logger: logger)
+    }
+
+    public func purgeLoginFailures(before cutoff: Date) async throws -> Int {
+        let rows = try await client.query(
+            "WITH gone AS (DELETE FROM login_failures WHERE failed_at < \(cutoff) RETURNING 1) SELECT count(*)::int FROM gone",
+            logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+}

@@ -59,3 +59,37 @@ extension SQLiteStore {
         }
     }
 }
+
+/// Failed logins (migrations/0006_login_failures.sql).
+extension SQLiteStore {
+    public func loginFailures(keys: [String], since: Date) async throws -> [String: LoginFailures] {
+        try await pool.read { db in
+            var found: [String: LoginFailures] = [:]
+            for key in keys {
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT count(*) AS n, min(failed_at) AS oldest FROM login_failures WHERE key = ? AND failed_at > ?",
+                    arguments: [key, Micros.from(since)])
+                if let row, let count: Int = row["n"], count > 0, let oldest: Int64 = row["oldest"] {
+                    found[key] = LoginFailures(count: count, oldest: Micros.date(oldest))
+                }
+            }
+            return found
+        }
+    }
+
+    public func recordLoginFailure(keys: [String], at: Date) async throws {
+        try await writeImmediately { db in
+            for key in keys {
+                try db.execute(
+                    sql: "INSERT INTO login_failures (key, failed_at) VALUES (?, ?)", arguments: [key, Micros.from(at)])
+            }
+        }
+    }
+
+    public func purgeLoginFailures(before cutoff: Date) async throws -> Int {
+        try await writeImmediately { db in
+            try db.execute(sql: "DELETE FROM login_failures WHERE failed_at < ?", arguments: [Micros.from(cutoff)])
+            return db.changesCount
+        }
+    }
+}
