@@ -58,7 +58,8 @@ public func buildApplication(
     let router = Router(context: MarqueeRequestContext.self)
     router.add(middleware: RequestScopeMiddleware(trustedProxies: configuration.trustedProxies))
     router.add(middleware: ObservationMiddleware(metrics: metrics))
-    router.add(middleware: ProblemMiddleware())
+    let allowed = AllowedMethods()
+    router.add(middleware: ProblemMiddleware(allowed: allowed))
     if let assets = try webAssets(configuration, logger: logger) {
         router.add(middleware: WebAppMiddleware(assets: assets))
     }
@@ -70,6 +71,7 @@ public func buildApplication(
     try handlers.registerHandlers(
         on: router, serverURL: Servers.Server1.url(),
         configuration: Configuration(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
+    allowed.load(router.routes.map { (path: "\($0.path)", method: $0.method.rawValue) })
 
     let started = StartupGate()
     let sweeper = HoldSweeper(

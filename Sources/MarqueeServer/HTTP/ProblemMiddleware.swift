@@ -10,12 +10,25 @@ import OpenAPIRuntime
 /// logged with the request id; the client sees only a generic 500.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = MarqueeRequestContext
+    /// The routes' methods, for 405 to a method a served path does not take.
+    var allowed = AllowedMethods()
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as any HTTPResponseError
+            where error.status == .notFound
+            && allowed.methods(for: request.uri.path).map({ !$0.contains(request.method.rawValue) }) == true
+        {
+            // A path that is served, asked with a method it does not take: 405, not 404.
+            let methods = allowed.methods(for: request.uri.path) ?? []
+            var response = Problem(
+                .methodNotAllowed, "method-not-allowed", "Method not allowed",
+                detail: "\(request.method.rawValue) is not served here; use \(methods.joined(separator: ", ")).").response
+            response.headers[.allow] = methods.joined(separator: ", ")
+            return response
         } catch {
             let problem = Self.problem(for: error)
             if problem.status.code >= 500 && problem.status != .serviceUnavailable {
