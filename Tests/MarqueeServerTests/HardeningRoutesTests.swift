@@ -78,4 +78,21 @@ import Testing
             #expect(try await api.call(.get, "/api/shows").headers[.cacheControl]?.contains("no-store") != true)
         }
     }
+
+    @Test(arguments: Engine.available)
+    func aServedPathAskedWithAnotherMethodIs405WithAllow(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
+            let trace = try await api.call(.trace, "/metrics")
+            #expect(trace.status == 405)
+            #expect(trace.headers[.allow] == "GET")
+            #expect(trace["type"] as? String == "/problems/method-not-allowed")
+            let delete = try await api.call(.delete, "/api/shows/\(UUID().uuidString)")
+            #expect(delete.status == 405)
+            #expect(delete.headers[.allow] == "GET")
+            #expect(try await api.call(.put, "/api/bookings").headers[.allow] == "GET, POST")
+            // A path that is served with the method asked keeps its own answer.
+            #expect(try await api.call(.get, "/api/shows/\(UUID().uuidString)").status == 404)
+            #expect(try await api.call(.put, "/api/no-such-thing").status == 404)
+        }
+    }
 }
