@@ -12,6 +12,8 @@ booking is then read back through the API, and must be there, CONFIRMED, with it
 - postgres-stopped: PostgreSQL shut down (fast) for 5 s, then started again.
 - postgres-frozen:  PostgreSQL's processes stopped with SIGSTOP for 5 s (a database that
                     takes connections and statements and answers nothing), then SIGCONT.
+- sqlite-disk-full: SQLite's tmpfs filled up under load, then room made again (needs root
+                    to mount the tmpfs; said as SKIP otherwise).
 - kill-9:           the Marquee process killed with SIGKILL mid-storm (64 clients), on
                     each engine, then started again on the same database. Just before the
                     kill it takes a hold and queues webhook deliveries that the receiver
@@ -379,6 +381,80 @@ def kill_9(binary, workdir, engine):
             cluster.close()
 
 
+def sqlite_disk_full(binary, workdir):
+    """SQLite on a small tmpfs that fills up while 8 clients book: writes get 503, reads are
+    still served, and once there is room again bookings succeed, nothing acknowledged is
+    lost, and the file passes SQLite's integrity check. (A read-only remount is refused while
+    the server holds the file open for writing, so a read-only disk is not tried here.)"""
+    mount = tempfile.mkdtemp(prefix="tmpfs-", dir=workdir)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mount], check=True)
+    try:
+        path = os.path.join(mount, "marquee.sqlite")
+        env = dict(os.environ, MARQUEE_ADMIN_EMAIL=ADMIN_EMAIL, MARQUEE_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                   MARQUEE_BCRYPT_COST="4", MARQUEE_LOG_LEVEL="warning", MARQUEE_DATABASE_PATH=path)
+        server = Server(binary, env, workdir)
+        try:
+            admin = admin_token(server)
+            load = Load(server, 8, admin).start()
+            time.sleep(1.5)
+            filler = os.path.join(mount, "filler")
+            fault_start = time.time()
+            with open(filler, "wb") as file:
+                try:
+                    while True:
+                        file.write(b"\0" * 65536)
+                        file.flush()
+                except OSError:
+                    pass
+            reads = []
+            end = time.time() + 4
+            while time.time() < end:
+                reads.append(call(server.port, "GET", f"/api/shows/{load.show}")[0])
+                reads.append(call(server.port, "GET", "/api/shows")[0])
+                time.sleep(0.1)
+            fault_end = time.time()
+            os.remove(filler)
+            back = time.time()
+            time.sleep(4)
+            load.stop()
+
+            during = load.between(fault_start + 0.2, fault_end)
+            after = [r for r in load.results if r[0] >= back]
+            errors = [r for r in load.results if r[2] >= 500 and r[2] != 503]
+            expect(not errors, f"{len(errors)} answers were a 5xx other than 503: {errors[:2]}")
+            expect(any(r[2] == 503 for r in during), f"writes were refused while the disk was away: {statuses(during)}")
+            expect(all(r[2] in (201, 503) for r in during), f"during the fault only 201 or 503: {statuses(during)}")
+            expect(all(status == 200 for status in reads), f"reads during the fault: {sorted(set(reads))}")
+            first_ok = min((r[1] for r in after if r[2] == 201), default=None)
+            recovery = None if first_ok is None else first_ok - back
+            expect(recovery is not None and recovery <= RECOVERY_LIMIT, f"bookings back after {recovery}")
+            checked, lost = audit(server, load, admin)
+            expect(not lost, f"acknowledged bookings lost: {lost[:3]}")
+            longest = max((r[1] - r[0] for r in load.between(fault_start, fault_end)), default=0)
+        finally:
+            server.stop()
+        import sqlite3
+        with sqlite3.connect(path) as database:
+            verdict = database.execute("PRAGMA integrity_check").fetchone()[0]
+        expect(verdict == "ok", f"integrity check: {verdict}")
+        return {"during": statuses(during) + f"; reads: {len(reads)} × 200", "longest": longest,
+                "recovery": recovery, "checked": checked, "lost": len(lost)}
+    finally:
+        subprocess.run(["umount", "-l", mount], check=False)
+
+
+def can_mount():
+    """Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN)."""
+    if os.geteuid() != 0:
+        return False
+    probe = tempfile.mkdtemp(prefix="tmpfs-probe-")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", probe], capture_output=True).returncode == 0
+    if mounted:
+        subprocess.run(["umount", probe], check=False)
+    os.rmdir(probe)
+    return mounted
+
+
 FAULTS = {
     "postgres-stopped": ("PostgreSQL stopped (fast shutdown) for 5 s, 16 clients booking",
                          lambda b, w: database_outage(b, w, freeze=False)),
@@ -387,7 +463,10 @@ FAULTS = {
     "kill-9-sqlite": ("Marquee killed (SIGKILL) mid-storm, 64 clients, SQLite", lambda b, w: kill_9(b, w, "sqlite")),
     "kill-9-postgres": ("Marquee killed (SIGKILL) mid-storm, 64 clients, PostgreSQL",
                         lambda b, w: kill_9(b, w, "postgres")),
+    "sqlite-disk-full": ("SQLite's disk full (an 8 MiB tmpfs filled) for 4 s, 8 clients booking",
+                         sqlite_disk_full),
 }
+NEEDS_MOUNT = {"sqlite-disk-full"}
 
 
 def main():
@@ -400,8 +479,12 @@ def main():
     workdir = tempfile.mkdtemp(prefix="marquee-chaos-")
     os.chmod(workdir, 0o755)
     rows, failures = [], 0
+    mounting = can_mount()
     for name in arguments.only or list(FAULTS):
         description, run = FAULTS[name]
+        if name in NEEDS_MOUNT and not mounting:
+            print(f"SKIP {name}: mounting a tmpfs needs root with CAP_SYS_ADMIN, which this run lacks", flush=True)
+            continue
         started = time.time()
         try:
             result = run(binary, workdir)
