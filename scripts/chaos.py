@@ -362,7 +362,9 @@ def kill_9(binary, workdir, engine):
             expect(seen.get("status") == "EXPIRED", f"the dead process's hold lapsed and was swept: {seen}")
             expect(99999 not in call(restarted.port, "GET", f"/api/shows/{load.show}")[2]["takenSeats"],
                    "the lapsed hold's seat is free")
-            deadline = time.time() + 15
+            # A delivery the dead process had claimed is sent again once its lease (three
+            # request timeouts: 30 s) runs out; the others at their next retry.
+            deadline = time.time() + 40
             delivered = set()
             while time.time() < deadline and len(delivered) < len(markers):
                 with receiver.lock:

@@ -46,9 +46,11 @@ enum BookingFunctionError: Error {
     case unexpectedAnswer
 }
 
-/// The two ways the store uses the pool, each counted while it runs and each ending by the
-/// database deadline (``DatabaseDeadline``): waiting for a connection, then the statements.
-/// A failure that means the database is away becomes ``MarqueeError/databaseUnavailable``.
+/// The ways the store uses the pool (a query, a leased connection, a prepared statement in
+/// PostgresStatements.swift), each counted while it runs and each ending by the database
+/// deadline (``DatabaseDeadline``): waiting for a connection, then the statements. A failure
+/// that means the database is away becomes ``MarqueeError/databaseUnavailable``. Only
+/// migrations go without a deadline.
 struct CountedClient {
     let pool: PostgresClient
     let counters: PoolCounters
