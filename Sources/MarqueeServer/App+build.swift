@@ -64,7 +64,9 @@ public func buildApplication(
         router.add(middleware: WebAppMiddleware(assets: assets))
     }
     router.add(middleware: ReadCacheMiddleware(cache: cache, sharedMaxAge: 1))
-    router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+    router.add(
+        middleware: BodyLimitMiddleware(
+            maxBytes: configuration.maxBodyBytes, larger: ["/api/venues": configuration.maxLayoutBytes]))
     router.add(middleware: DatabaseDeadlineMiddleware(budget: configuration.databaseWait))
     // Compact JSON: the generator's default pretty-prints, which doubled a seat map's bytes
     // (a seat per indented line). Keys stay sorted, so equal content gives equal bytes and ETags.

@@ -44,6 +44,13 @@ public protocol BookingStore: Sendable {
     /// Deletes failures before `cutoff`; returns how many.
     func purgeLoginFailures(before cutoff: Date) async throws -> Int
 
+    // Venues: a name and an immutable seating plan, stored as the JSON text given.
+
+    func createVenue(_ venue: NewVenue, now: Date) async throws -> VenueRecord
+    /// Every venue, newest first, without its plan (`layoutJSON` nil).
+    func venues() async throws -> [VenueRecord]
+    func venue(id: String) async throws -> VenueRecord?
+
     func createShow(_ show: NewShow, now: Date) async throws -> Show
     func shows(_ query: ShowQuery, now: Date) async throws -> ShowPage
     func show(id: String, now: Date) async throws -> ShowDetail?
@@ -148,6 +155,36 @@ public struct Credentials: Sendable {
         self.user = user
         self.passwordHash = passwordHash
         self.sessionEpoch = sessionEpoch
+    }
+}
+
+/// A venue to create: its plan already validated and written as JSON.
+public struct NewVenue: Sendable {
+    public var name: String
+    public var totalSeats: Int
+    public var layoutJSON: String
+
+    public init(name: String, totalSeats: Int, layoutJSON: String) {
+        self.name = name
+        self.totalSeats = totalSeats
+        self.layoutJSON = layoutJSON
+    }
+}
+
+/// A stored venue; `layoutJSON` is nil where only the summary was read.
+public struct VenueRecord: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var totalSeats: Int
+    public var createdAt: Date
+    public var layoutJSON: String?
+
+    public init(id: String, name: String, totalSeats: Int, createdAt: Date, layoutJSON: String?) {
+        self.id = id
+        self.name = name
+        self.totalSeats = totalSeats
+        self.createdAt = createdAt
+        self.layoutJSON = layoutJSON
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every refusal rule API.md gives for a seating plan, each problem a ``FieldError`` whose
 /// field is the member path (`layout.sections[0].rows[2].seats[5].n`). All of them are
 /// reported at once, so an organiser fixes a plan in one go.
@@ -111,5 +113,22 @@ public enum LayoutRules {
         let left = index > 0 && !seats[index].hasAisleBefore && seats[index - 1].isAccessible
         let right = index + 1 < seats.count && !seats[index + 1].hasAisleBefore && seats[index + 1].isAccessible
         return left || right
+    }
+}
+
+/// A new venue: its name (1 to 200 characters, as a show's) and its plan's rules.
+public enum VenueRules {
+    public static let nameLength = 1...200
+
+    /// The name trimmed, or every broken rule of the name and the plan at once.
+    public static func validate(name: String, layout: Layout) throws(MarqueeError) -> String {
+        var errors = TextRules.nulErrors(["name": name])
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if errors.isEmpty && !nameLength.contains(trimmed.count) {
+            errors.append(FieldError(field: "name", message: "Name must be 1 to 200 characters."))
+        }
+        errors += LayoutRules.validate(layout)
+        guard errors.isEmpty else { throw .validation(errors) }
+        return trimmed
     }
 }

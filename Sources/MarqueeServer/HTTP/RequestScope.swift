@@ -107,11 +107,19 @@ struct RequestScopeMiddleware: RouterMiddleware {
 /// the rest so no handler can read more.
 struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = MarqueeRequestContext
-    let maxBytes: Int
+    let defaultMaxBytes: Int
+    /// Routes allowed a larger body: a venue's seating plan may be 16 MiB (API.md).
+    var larger: [String: Int] = [:]
+
+    init(maxBytes: Int, larger: [String: Int] = [:]) {
+        self.defaultMaxBytes = maxBytes
+        self.larger = larger
+    }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        let maxBytes = request.method == .post ? larger[request.uri.path] ?? defaultMaxBytes : defaultMaxBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
             throw Problem.contentTooLarge(maxBytes)
         }

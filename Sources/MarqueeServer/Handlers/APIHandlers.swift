@@ -26,6 +26,8 @@ struct APIHandlers: APIProtocol {
 
     /// Sessions ended before their tokens expire.
     let revocations: SessionRevocations
+    /// Venues' answers, kept once read.
+    var venues = VenueCache()
 
     /// The user the request's bearer token names; 401 without a valid token.
     func authenticatedUser() async throws -> User {

@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable {
     public var databaseURL: String?
     /// Largest number of PostgreSQL connections one instance opens.
     public var databasePoolSize = 20
+    /// The largest body of `POST /api/venues` (a seating plan), 16 MiB as API.md says.
+    public var maxLayoutBytes = 16 * 1024 * 1024
     /// Live streams one client address may have open at once (429 past it).
     public var maxStreamsPerAddress = 20
     /// Proxies whose `X-Forwarded-For` names the client (for throttling and the access log).
