@@ -19,7 +19,8 @@ import Testing
             store: store, interval: .milliseconds(20), logger: lines.logger(),
             metrics: MarqueeMetrics(factory: MetricsSetup().factory), clock: { Date() }, started: gate,
             changes: OutboxSignal(),
-            retention: RetentionSweep(store: store, keyRetention: .seconds(86_400), eventRetention: .seconds(86_400)))
+            retention: RetentionSweep(
+                store: store, keyRetention: .seconds(86_400), eventRetention: .seconds(86_400), loginWindow: .seconds(900)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await sweeper.run() }
             try await Task.sleep(for: .milliseconds(150))

@@ -25,7 +25,7 @@ public enum BestAvailable {
     }
 
     /// Free seats that may be offered, in runs: adjacent in one row (no aisle between), each
-    /// matching the filters. `accessible` says whether the run holds an accessible seat.
+    /// matching the filters.
     struct Run {
         var section: Int
         var row: Int

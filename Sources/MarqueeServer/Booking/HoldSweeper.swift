@@ -60,7 +60,7 @@ struct RetentionSweep: Sendable {
     let keyRetention: Duration
     let eventRetention: Duration
     /// Failed logins older than the throttle's window count for nothing.
-    var loginWindow: Duration = .seconds(15 * 60)
+    let loginWindow: Duration
 
     func sweep(now: Date, logger: Logger) async {
         do {

@@ -23,8 +23,6 @@ final class ConnectionLimiter: Sendable {
     func release() {
         open.withLockedValue { $0 -= 1 }
     }
-
-    var openCount: Int { open.withLockedValue { $0 } }
 }
 
 /// One connection's place under the ``ConnectionLimiter``: taken when the connection's

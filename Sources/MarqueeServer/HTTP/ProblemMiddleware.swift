@@ -18,12 +18,10 @@ struct ProblemMiddleware: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as any HTTPResponseError
-            where error.status == .notFound
-            && allowed.methods(for: request.uri.path).map({ !$0.contains(request.method.rawValue) }) == true
-        {
+        } catch let error as any HTTPResponseError where error.status == .notFound {
             // A path that is served, asked with a method it does not take: 405, not 404.
-            let methods = allowed.methods(for: request.uri.path) ?? []
+            guard let methods = allowed.methods(for: request.uri.path), !methods.contains(request.method.rawValue)
+            else { return Self.problem(for: error).response }
             var response = Problem(
                 .methodNotAllowed, "method-not-allowed", "Method not allowed",
                 detail: "\(request.method.rawValue) is not served here; use \(methods.joined(separator: ", ")).").response

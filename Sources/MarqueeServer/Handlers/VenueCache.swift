@@ -21,13 +21,10 @@ final class VenueCache: Sendable {
     /// The `venue` document for a record read with its plan, kept for the next read.
     func answer(for record: VenueRecord) throws -> String {
         guard let layout = record.layoutJSON else { throw MarqueeError.notFound("venue") }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
         // Keys in sorted order, as every other answer has them.
         let answer =
-            "{\"createdAt\":\(try json(try RFC3339DateTranscoder().encode(record.createdAt))),"
-            + "\"id\":\(try json(record.id)),\"layout\":\(layout),\"name\":\(try json(record.name)),"
+            "{\"createdAt\":\(try Self.json(try RFC3339DateTranscoder().encode(record.createdAt))),"
+            + "\"id\":\(try Self.json(record.id)),\"layout\":\(layout),\"name\":\(try Self.json(record.name)),"
             + "\"totalSeats\":\(record.totalSeats)}"
         answers.withLockedValue { answers in
             if answers.count >= capacity { answers.removeAll(keepingCapacity: true) }
@@ -36,10 +33,11 @@ final class VenueCache: Sendable {
         return answer
     }
 
-    /// The plan as stored: compact JSON with sorted keys, members that are not set left out.
-    static func json(_ layout: Layout) throws -> String {
+    /// A value (the plan as stored, or a member of an answer) as compact JSON with sorted
+    /// keys, members that are not set left out.
+    static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(layout), as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
