@@ -14,6 +14,9 @@ booking is then read back through the API, and must be there, CONFIRMED, with it
                     takes connections and statements and answers nothing), then SIGCONT.
 - sqlite-disk-full: SQLite's tmpfs filled up under load, then room made again (needs root
                     to mount the tmpfs; said as SKIP otherwise).
+- sqlite-read-only: a SQLite file booked into, then its tmpfs remounted read-only and the
+                    server started on it: reads are served (every acknowledged booking
+                    among them), writes get 503, and the file is intact (needs root too).
 - kill-9:           the Marquee process killed with SIGKILL mid-storm (64 clients), on
                     each engine, then started again on the same database. Just before the
                     kill it takes a hold and queues webhook deliveries that the receiver
@@ -387,7 +390,7 @@ def sqlite_disk_full(binary, workdir):
     """SQLite on a small tmpfs that fills up while 8 clients book: writes get 503, reads are
     still served, and once there is room again bookings succeed, nothing acknowledged is
     lost, and the file passes SQLite's integrity check. (A read-only remount is refused while
-    the server holds the file open for writing, so a read-only disk is not tried here.)"""
+    the server holds the file open for writing, so a read-only disk is sqlite_read_only's.)"""
     mount = tempfile.mkdtemp(prefix="tmpfs-", dir=workdir)
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mount], check=True)
     try:
@@ -445,6 +448,64 @@ def sqlite_disk_full(binary, workdir):
         subprocess.run(["umount", "-l", mount], check=False)
 
 
+def sqlite_read_only(binary, workdir):
+    """SQLite on a disk that became read-only between two runs (a tmpfs remounted `ro`, as
+    the kernel does to a failing disk): the server starts on it, serves reads, including
+    every booking acknowledged before, and answers each write 503 with Retry-After."""
+    mount = tempfile.mkdtemp(prefix="tmpfs-", dir=workdir)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", mount], check=True)
+    try:
+        path = os.path.join(mount, "marquee.sqlite")
+        env = dict(os.environ, MARQUEE_ADMIN_EMAIL=ADMIN_EMAIL, MARQUEE_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                   MARQUEE_BCRYPT_COST="4", MARQUEE_LOG_LEVEL="warning", MARQUEE_DATABASE_PATH=path)
+        server = Server(binary, env, workdir)
+        try:
+            admin = admin_token(server)
+            load = Load(server, 8, admin).start()
+            time.sleep(1.5)
+            load.stop()
+        finally:
+            server.stop()
+        subprocess.run(["mount", "-o", "remount,ro", mount], check=True)
+        fault_start = time.time()
+        server = Server(binary, env, workdir)
+        try:
+            started = time.time() - fault_start
+            expect(call(server.port, "GET", "/health/ready")[0] == 200, "ready on a read-only disk (reads are served)")
+            reads = [call(server.port, "GET", f"/api/shows/{load.show}")[0], call(server.port, "GET", "/api/shows")[0],
+                     call(server.port, "GET", "/api/bookings", token=load.tokens[0])[0]]
+            expect(all(status == 200 for status in reads), f"reads on a read-only disk: {reads}")
+            writes = []
+            for k in range(20):
+                began = time.time()
+                status, headers, body, _ = call(server.port, "POST", "/api/bookings",
+                                                {"showId": load.show, "seats": [99000 + k]}, token=load.tokens[k % 8])
+                writes.append((began, time.time(), status, body.get("type") if isinstance(body, dict) else None,
+                               headers.get("Retry-After"), None, []))
+            status, _, body, _ = call(server.port, "POST", "/api/auth/signup",
+                                      {"name": "Late", "email": f"late-{uuid.uuid4().hex[:8]}@example.com",
+                                       "password": "a-long-password"})
+            writes.append((0, 0, status, body.get("type") if isinstance(body, dict) else None, None, None, []))
+            refused = [w for w in writes if w[2] == 503 and (w[3] or "").endswith("/database-unavailable")]
+            expect(len(refused) == len(writes), f"every write refused with 503 database-unavailable: {statuses(writes)}")
+            expect(all(w[4] for w in refused[:-1]), "each refused booking says Retry-After")
+            checked, lost = audit(server, load, admin)
+            expect(checked > 0, "bookings were acknowledged before the disk became read-only")
+            expect(not lost, f"acknowledged bookings lost: {lost[:3]}")
+            longest = max(w[1] - w[0] for w in writes[:-1])
+        finally:
+            server.stop()
+        subprocess.run(["mount", "-o", "remount,rw", mount], check=True)
+        import sqlite3
+        with sqlite3.connect(path) as database:
+            verdict = database.execute("PRAGMA integrity_check").fetchone()[0]
+        expect(verdict == "ok", f"integrity check: {verdict}")
+        return {"during": statuses(writes) + f" (writes); reads: {len(reads)} × 200", "longest": longest,
+                "recovery": started, "checked": checked, "lost": len(lost)}
+    finally:
+        subprocess.run(["umount", "-l", mount], check=False)
+
+
 def can_mount():
     """Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN)."""
     if os.geteuid() != 0:
@@ -467,8 +528,10 @@ FAULTS = {
                         lambda b, w: kill_9(b, w, "postgres")),
     "sqlite-disk-full": ("SQLite's disk full (an 8 MiB tmpfs filled) for 4 s, 8 clients booking",
                          sqlite_disk_full),
+    "sqlite-read-only": ("SQLite's disk read-only (a tmpfs remounted ro) when the server starts",
+                         sqlite_read_only),
 }
-NEEDS_MOUNT = {"sqlite-disk-full"}
+NEEDS_MOUNT = {"sqlite-disk-full", "sqlite-read-only"}
 
 
 def main():

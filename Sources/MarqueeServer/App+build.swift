@@ -138,7 +138,7 @@ public func buildApplication(
                 + "DATABASE_URL (or the SQLite path) and that the database is up; MARQUEE_STARTUP_TIMEOUT_SECONDS waits longer."
         ) {
             if configuration.migrateOnStart { try await opened.store.migrate() }
-            if let admin = configuration.admin {
+            if let admin = configuration.admin, (opened.store as? SQLiteStore)?.isReadOnly != true {
                 _ = try await ensureAdmin(
                     in: opened.store, email: admin.email, name: admin.name, password: admin.password,
                     bcryptCost: configuration.bcryptCost)
@@ -157,7 +157,13 @@ public func openStore(_ configuration: AppConfiguration, logger: Logger) throws 
     store: any BookingStore, services: [any Service]
 ) {
     guard let url = configuration.databaseURL else {
-        return (try SQLiteStore(path: configuration.databasePath), [])
+        let store = try SQLiteStore(path: configuration.databasePath)
+        if store.isReadOnly {
+            logger.warning(
+                "The SQLite database cannot be written (a read-only file or disk): serving reads, answering writes 503.",
+                metadata: ["path": "\(configuration.databasePath)"])
+        }
+        return (store, [])
     }
     var postgres = try PostgresURL.configuration(url)
     postgres.options.maximumConnections = configuration.databasePoolSize

@@ -260,3 +260,9 @@ public enum AdminBootstrapError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// A database that cannot be opened or brought up to date as it is, with what to do about it.
+public struct StoreSetupError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -8,6 +8,7 @@ extension SQLiteStore {
     /// ``SchemaFiles``), in one immediate transaction: a second process waits its turn.
     public func migrate() async throws {
         let files = SchemaFiles.sqlite
+        if isReadOnly { return try await requireCurrentSchema(files) }
         try await writeImmediately { db in
             try db.execute(
                 sql: "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"
@@ -38,6 +39,24 @@ extension SQLiteStore {
                         """,
                     arguments: [definition.name, definition.digest, now])
             }
+        }
+    }
+
+    /// A read-only database cannot be migrated: it is served only when it needs nothing.
+    private func requireCurrentSchema(_ files: SchemaFiles) async throws {
+        let (applied, recorded) = try await pool.read { db -> (Int, [String: String]) in
+            guard try db.tableExists("schema_migrations"), try db.tableExists("schema_definitions") else { return (0, [:]) }
+            let applied = try Int.fetchOne(db, sql: "SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0
+            let rows = try Row.fetchAll(db, sql: "SELECT name, digest FROM schema_definitions")
+            return (applied, Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as String, $0["digest"] as String) }))
+        }
+        let latest = files.migrations.map(\.version).max() ?? 0
+        let stale = files.definitions.filter { recorded[$0.name] != $0.digest }.map(\.name)
+        guard applied >= latest, stale.isEmpty else {
+            throw StoreSetupError(
+                "The SQLite database \(path) is read-only and its schema is not this version's (migration \(applied) "
+                    + "of \(latest)\(stale.isEmpty ? "" : ", triggers " + stale.joined(separator: ", ") + " to replace")). "
+                    + "Start it once where it can be written, so that it is brought up to date.")
         }
     }
 }
