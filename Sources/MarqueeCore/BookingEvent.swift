@@ -12,6 +12,10 @@ public struct BookingEvent: Sendable, Equatable {
         case bookingCancelled = "booking.cancelled"
         case holdExpired = "hold.expired"
         case showCreated = "show.created"
+        /// Seats an admin took out of sale (house seats, broken seats); `bookingId` is nil.
+        case seatsBlocked = "seats.blocked"
+        /// Blocked seats put back on sale.
+        case seatsUnblocked = "seats.unblocked"
     }
 
     /// Increasing with each event; for one show, in the order the changes committed.
@@ -36,10 +40,10 @@ public struct BookingEvent: Sendable, Equatable {
         self.payload = payload
     }
 
-    /// Seats this event takes: a new booking or hold.
-    public var taken: [Int] { kind == .bookingConfirmed || kind == .holdCreated ? seats : [] }
-    /// Seats this event frees: a cancel or an expiry.
-    public var freed: [Int] { kind == .bookingCancelled || kind == .holdExpired ? seats : [] }
+    /// Seats this event takes: a new booking or hold, or a block.
+    public var taken: [Int] { [.bookingConfirmed, .holdCreated, .seatsBlocked].contains(kind) ? seats : [] }
+    /// Seats this event frees: a cancel, an expiry, or an unblock.
+    public var freed: [Int] { [.bookingCancelled, .holdExpired, .seatsUnblocked].contains(kind) ? seats : [] }
     /// Whether a seat map changes: a hold confirmed keeps the same seats taken.
     public var changesSeats: Bool { !taken.isEmpty || !freed.isEmpty }
 }

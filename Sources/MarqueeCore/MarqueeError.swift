@@ -34,6 +34,9 @@ public enum MarqueeError: Error, Sendable, Equatable {
     case throttled(retryAfterSeconds: Int)
     /// The user already has the most active holds allowed (429).
     case tooManyHolds(limit: Int)
+    /// Best available found no block of the seats asked for (409); the largest block free now
+    /// that matches the same filters.
+    case noAdjacentSeats(largestBlock: Int)
     /// The client's address has the most live streams open that it may (429).
     case tooManyStreams(limit: Int)
     /// An idempotency key was reused with a different body (422).

@@ -29,27 +29,37 @@ public struct Show: Sendable, Equatable {
     public var name: String
     public var startTime: Date
     public var totalSeats: Int
+    /// Seats neither taken nor blocked.
     public var availableSeats: Int
     public var createdAt: Date
+    /// The venue whose seating plan the show uses; nil for numbered seats only. Never changes.
+    public var venueId: String?
 
-    public init(id: String, name: String, startTime: Date, totalSeats: Int, availableSeats: Int, createdAt: Date) {
+    public init(
+        id: String, name: String, startTime: Date, totalSeats: Int, availableSeats: Int, createdAt: Date,
+        venueId: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.startTime = startTime
         self.totalSeats = totalSeats
         self.availableSeats = availableSeats
         self.createdAt = createdAt
+        self.venueId = venueId
     }
 }
 
-/// A show with its seat map: the seats that are confirmed or held and unexpired.
+/// A show with its seat map: the seats that are confirmed or held and unexpired, and the
+/// seats no one may book (blocked: house seats, broken seats).
 public struct ShowDetail: Sendable, Equatable {
     public var show: Show
     public var takenSeats: [Int]
+    public var blockedSeats: [Int]
 
-    public init(show: Show, takenSeats: [Int]) {
+    public init(show: Show, takenSeats: [Int], blockedSeats: [Int] = []) {
         self.show = show
         self.takenSeats = takenSeats
+        self.blockedSeats = blockedSeats
     }
 }
 

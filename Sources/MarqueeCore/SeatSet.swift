@@ -1,4 +1,5 @@
-/// The seats one booking asks for: non-empty, without duplicates, sorted ascending.
+/// The seats one booking asks for (or a show's blocked seats): without duplicates, sorted
+/// ascending, and non-empty for a booking.
 ///
 /// Whether they exist in a show is checked against that show's `totalSeats` with
 /// ``outOfRange(totalSeats:)``, inside the booking transaction that reads the show.
@@ -6,10 +7,10 @@ public struct SeatSet: Sendable, Equatable {
     /// The seat numbers, ascending.
     public let seats: [Int]
 
-    /// Checks `requested` against the rules that need no show: non-empty, no duplicates,
-    /// every number positive, and at most `maximum` seats.
-    public init(_ requested: [Int], maximum: Int) throws(MarqueeError) {
-        guard !requested.isEmpty else {
+    /// Checks `requested` against the rules that need no show: non-empty (unless
+    /// `allowingEmpty`), no duplicates, every number positive, and at most `maximum` seats.
+    public init(_ requested: [Int], maximum: Int, allowingEmpty: Bool = false) throws(MarqueeError) {
+        guard !requested.isEmpty || allowingEmpty else {
             throw .validation([FieldError(field: "seats", message: "Choose at least one seat.")])
         }
         guard requested.count <= maximum else {

@@ -76,19 +76,38 @@ public struct NewShow: Sendable, Equatable {
     public var name: String
     public var startTime: Date
     public var totalSeats: Int
+    public var venueId: String?
 
-    public init(name: String, startTime: Date, totalSeats: Int) throws(MarqueeError) {
+    /// A show of `totalSeats` numbered seats, or one on a venue, whose plan says how many seats
+    /// there are: `venue` is the venue `venueId` names with its seat count, nil when none does.
+    public init(
+        name: String, startTime: Date, totalSeats: Int?, venueId: String? = nil, venue: (id: String, totalSeats: Int)? = nil
+    ) throws(MarqueeError) {
         var errors = TextRules.nulErrors(["name": name])
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if errors.isEmpty, !Self.nameLength.contains(trimmed.count) {
             errors.append(FieldError(field: "name", message: "Name must be 1 to 200 characters."))
         }
-        if !Self.seatRange.contains(totalSeats) {
+        var seats = totalSeats ?? 0
+        if venueId != nil {
+            if let venue {
+                if let totalSeats, totalSeats != venue.totalSeats {
+                    errors.append(FieldError(
+                        field: "totalSeats", message: "The venue has \(venue.totalSeats) seats; leave totalSeats out or give that."))
+                }
+                seats = venue.totalSeats
+            } else {
+                errors.append(FieldError(field: "venueId", message: "No venue has this id."))
+            }
+        } else if totalSeats == nil {
+            errors.append(FieldError(field: "totalSeats", message: "A show without a venue needs totalSeats."))
+        } else if !Self.seatRange.contains(seats) {
             errors.append(FieldError(field: "totalSeats", message: "A show has 1 to 100000 seats."))
         }
         guard errors.isEmpty else { throw .validation(errors) }
         self.name = trimmed
         self.startTime = startTime
-        self.totalSeats = totalSeats
+        self.totalSeats = seats
+        self.venueId = venue?.id
     }
 }

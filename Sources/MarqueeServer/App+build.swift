@@ -51,7 +51,8 @@ public func buildApplication(
             rules: .init(
                 maxSeatsPerBooking: configuration.maxSeatsPerBooking, holdDuration: configuration.holdDuration,
                 maxActiveHolds: configuration.maxActiveHolds),
-            transcript: .api, metrics: metrics, cache: cache, changes: changes, clock: clock),
+            transcript: .api, metrics: metrics, cache: cache, changes: changes, plans: SeatPlans(store: opened.store),
+            clock: clock),
         revocations: revocations
     )
 

@@ -54,6 +54,12 @@ public protocol BookingStore: Sendable {
     func createShow(_ show: NewShow, now: Date) async throws -> Show
     func shows(_ query: ShowQuery, now: Date) async throws -> ShowPage
     func show(id: String, now: Date) async throws -> ShowDetail?
+    /// Replaces the show's blocked seats with `seats`, and returns them sorted. The blocks are
+    /// seat claims without a booking, so a blocked seat cannot be booked and a taken one
+    /// cannot be blocked: ``MarqueeError/seatsTaken(_:)`` names the taken ones (a lapsed hold
+    /// gives way, as to a booking). Each change is an outbox event (`seats.blocked`,
+    /// `seats.unblocked`) in the same transaction.
+    func setBlockedSeats(showId: String, seats: SeatSet, now: Date) async throws -> [Int]
 
     /// Books all of the seats or none, in one transaction that also writes the seat claims
     /// the database uses to refuse a double sale. Throws ``MarqueeError/notFound(_:)`` for an

@@ -63,6 +63,15 @@ public enum BestAvailable {
         return .none(largestBlock: largest)
     }
 
+    /// The largest block free now that matches the request's filters (`accessible`
+    /// included), whatever its quantity.
+    public static func largestBlock(_ request: Request, in layout: Layout, unavailable: Set<Int>) -> Int {
+        var whole = request
+        whole.quantity = .max
+        guard case .none(let largest) = choose(whole, in: layout, unavailable: unavailable) else { return 0 }
+        return largest
+    }
+
     /// What makes one block better than another, compared in this order.
     struct Key: Comparable {
         /// Whether the block leaves a single free seat stranded beside it.

@@ -9,6 +9,9 @@ import MarqueeStore
 ///
 /// For one order, in this order:
 /// 1. the order's rules: seat numbers (``SeatSet``), the hold's lifetime and the hold cap;
+///    for best available, the seats are picked first (``BestAvailable``, over the show's plan
+///    from ``SeatPlans`` and its seats read now), and picked again without the seats a
+///    concurrent buyer got first, a bounded number of times;
 /// 2. the Idempotency-Key, when there is one: a repeat gets the first answer, a key still in
 ///    flight or used with another order is refused; the answer is written in the booking's
 ///    own transaction, a refusal is kept as an answer too, and a failure of the database
@@ -21,7 +24,8 @@ import MarqueeStore
 struct BookingDesk: Sendable {
     /// What an order comes to.
     enum Answer: Sendable {
-        case booked(Booking)
+        /// The booking and how it names its seats.
+        case booked(Booking, labels: [String])
         /// The same order under the same key was answered before: that answer, byte for byte.
         case replayed(StoredResponse)
     }
@@ -29,7 +33,7 @@ struct BookingDesk: Sendable {
     /// How answers are written down for replay, in the API's own encoding. The HTTP layer
     /// gives these, so a replay is exactly what the first request was sent.
     struct Transcript: Sendable {
-        var booked: @Sendable (Booking) throws -> StoredResponse
+        var booked: @Sendable (Booking, _ labels: [String]) throws -> StoredResponse
         var refused: @Sendable (MarqueeError) -> StoredResponse
     }
 
@@ -47,11 +51,15 @@ struct BookingDesk: Sendable {
     let metrics: MarqueeMetrics
     let cache: ReadCache
     let changes: OutboxSignal
+    let plans: SeatPlans
     let clock: @Sendable () -> Date
+
+    /// How many times best available picks again after losing seats to a concurrent buyer.
+    static let bestAvailableAttempts = 3
 
     /// Books (or holds) the order's seats for `buyer`.
     func book(_ order: BookingOrder, for buyer: User, idempotencyKey: String?) async throws -> Answer {
-        guard let rawKey = idempotencyKey else { return .booked(try await timedBooking(order, for: buyer, key: nil)) }
+        guard let rawKey = idempotencyKey else { return try await timedBooking(order, for: buyer, key: nil) }
         let key = IdempotencyKey(userId: buyer.id, key: rawKey, fingerprint: Self.fingerprint(order))
         switch try await store.beginIdempotent(key, now: clock(), staleAfter: .seconds(60)) {
         case .replay(let stored): return .replayed(stored)
@@ -60,7 +68,7 @@ struct BookingDesk: Sendable {
         case .proceed: break
         }
         do {
-            return .booked(try await timedBooking(order, for: buyer, key: key))
+            return try await timedBooking(order, for: buyer, key: key)
         } catch let error as MarqueeError where !Self.isPassing(error) {
             // A refusal is an answer too: the same order under this key gets it again.
             try await store.finishIdempotent(key, response: transcript.refused(error))
@@ -105,24 +113,88 @@ struct BookingDesk: Sendable {
         changes.ownCommit()
     }
 
-    /// The order as its key's fingerprint sees it: same show, seats and hold, same order.
+    /// The order as its key's fingerprint sees it: same show, seats (or best-available
+    /// request) and hold, same order.
     static func fingerprint(_ order: BookingOrder) -> String {
-        let canonical = "\(order.showId)|\(order.seats.map(String.init).joined(separator: ","))|\(order.hold)"
+        let seats =
+            switch order.seats {
+            case .numbers(let numbers): numbers.map(String.init).joined(separator: ",")
+            case .best(let want):
+                "best:\(want.quantity):\(want.section.map { "s=\($0)" } ?? ""):\(want.category.map { "c=\($0)" } ?? ""):\(want.accessible)"
+            }
+        let canonical = "\(order.showId)|\(seats)|\(order.hold)"
         return SHA256.hash(data: Data(canonical.utf8)).hexString
     }
 
-    private func timedBooking(_ order: BookingOrder, for buyer: User, key: IdempotencyKey?) async throws -> Booking {
+    private func timedBooking(_ order: BookingOrder, for buyer: User, key: IdempotencyKey?) async throws -> Answer {
         let started = ContinuousClock.now
-        let result = await Result { try await booking(order, for: buyer, key: key) }
-        if let outcome = MarqueeMetrics.outcome(of: result) {
+        let result: Result<Made, any Error> = await Result { try await booking(order, for: buyer, key: key) }
+        if let outcome = MarqueeMetrics.outcome(of: result.map { $0.booking }) {
             metrics.booking(outcome, duration: started.duration(to: .now))
         }
-        return try result.get()
+        let made = try result.get()
+        return .booked(made.booking, labels: made.labels)
     }
 
-    private func booking(_ order: BookingOrder, for buyer: User, key: IdempotencyKey?) async throws -> Booking {
+    /// A booking made, and how it names its seats.
+    typealias Made = (booking: Booking, labels: [String])
+
+    private func booking(_ order: BookingOrder, for buyer: User, key: IdempotencyKey?) async throws -> Made {
         guard Identifier.isWellFormed(order.showId) else { throw MarqueeError.notFound("show") }
-        let seats = try SeatSet(order.seats, maximum: rules.maxSeatsPerBooking)
+        switch order.seats {
+        case .numbers(let numbers):
+            return try await booking(
+                try SeatSet(numbers, maximum: rules.maxSeatsPerBooking), of: order, for: buyer, key: key)
+        case .best(let want):
+            return try await bestAvailable(want, of: order, for: buyer, key: key)
+        }
+    }
+
+    /// Picks the seats for a best-available order and books them; seats lost to a concurrent
+    /// buyer are left out of the next pick.
+    private func bestAvailable(
+        _ want: BestAvailable.Request, of order: BookingOrder, for buyer: User, key: IdempotencyKey?
+    ) async throws -> Made {
+        guard let detail = try await store.show(id: order.showId, now: clock()) else { throw MarqueeError.notFound("show") }
+        plans.remember(showId: order.showId, venueId: detail.show.venueId)
+        guard let venueId = detail.show.venueId, let plan = try await plans.plan(venueId: venueId) else {
+            throw MarqueeError.validation([FieldError(
+                field: "quantity", message: "This show has no seating plan: choose seats by number.")])
+        }
+        try Self.check(want, against: plan.layout, maximum: rules.maxSeatsPerBooking)
+        var unavailable = Set(detail.takenSeats).union(detail.blockedSeats)
+        for _ in 0..<Self.bestAvailableAttempts {
+            guard case .seats(let picked) = BestAvailable.choose(want, in: plan.layout, unavailable: unavailable) else { break }
+            do {
+                return try await booking(try SeatSet(picked, maximum: picked.count), of: order, for: buyer, key: key)
+            } catch MarqueeError.seatsTaken(let lost) {
+                unavailable.formUnion(lost)
+            }
+        }
+        throw MarqueeError.noAdjacentSeats(
+            largestBlock: BestAvailable.largestBlock(want, in: plan.layout, unavailable: unavailable))
+    }
+
+    /// A best-available request's rules that need the plan: a quantity a booking may have, and
+    /// a section and category the plan has.
+    static func check(_ want: BestAvailable.Request, against layout: Layout, maximum: Int) throws(MarqueeError) {
+        var errors: [FieldError] = []
+        if !(1...maximum).contains(want.quantity) {
+            errors.append(FieldError(field: "quantity", message: "Ask for 1 to \(maximum) seats."))
+        }
+        if let section = want.section, !layout.sections.contains(where: { $0.key == section }) {
+            errors.append(FieldError(field: "section", message: "This venue has no section \(section)."))
+        }
+        if let category = want.category, !layout.categories.contains(where: { $0.key == category }) {
+            errors.append(FieldError(field: "category", message: "This venue has no category \(category)."))
+        }
+        guard errors.isEmpty else { throw .validation(errors) }
+    }
+
+    private func booking(_ seats: SeatSet, of order: BookingOrder, for buyer: User, key: IdempotencyKey?) async throws
+        -> Made
+    {
+        let labels = try await plans.labels(showId: order.showId, seats: seats.seats)
         let now = clock()
         var request = BookingRequest(
             showId: order.showId, userId: buyer.id, userName: buyer.name, seats: seats,
@@ -130,11 +202,11 @@ struct BookingDesk: Sendable {
             maxActiveHolds: order.hold ? rules.maxActiveHolds : nil)
         if let key {
             // The answer is known before the booking exists, so it commits with the booking.
-            request.idempotency = (key, try transcript.booked(request.booking(at: now)))
+            request.idempotency = (key, try transcript.booked(request.booking(at: now), labels))
         }
         let booking = try await coalescer.book(request, now: now)
         showChanged(booking.showId)
-        return booking
+        return (booking, labels)
     }
 }
 

@@ -14,11 +14,13 @@ struct Problem: Error, Sendable, Encodable {
     var detail: String?
     var errors: [FieldError]?
     var conflictingSeats: [Int]?
+    var largestBlock: Int?
     var retryAfterSeconds: Int?
 
     init(
         _ status: HTTPResponse.Status, _ slug: String, _ title: String, detail: String? = nil,
-        errors: [FieldError]? = nil, conflictingSeats: [Int]? = nil, retryAfterSeconds: Int? = nil
+        errors: [FieldError]? = nil, conflictingSeats: [Int]? = nil, largestBlock: Int? = nil,
+        retryAfterSeconds: Int? = nil
     ) {
         self.status = status
         self.type = "/problems/\(slug)"
@@ -26,11 +28,12 @@ struct Problem: Error, Sendable, Encodable {
         self.detail = detail
         self.errors = errors
         self.conflictingSeats = conflictingSeats
+        self.largestBlock = largestBlock
         self.retryAfterSeconds = retryAfterSeconds
     }
 
     private enum CodingKeys: String, CodingKey {
-        case type, title, status, detail, errors, conflictingSeats
+        case type, title, status, detail, errors, conflictingSeats, largestBlock
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -41,6 +44,7 @@ struct Problem: Error, Sendable, Encodable {
         try container.encodeIfPresent(detail, forKey: .detail)
         try container.encodeIfPresent(errors, forKey: .errors)
         try container.encodeIfPresent(conflictingSeats, forKey: .conflictingSeats)
+        try container.encodeIfPresent(largestBlock, forKey: .largestBlock)
     }
 
     static func contentTooLarge(_ limit: Int) -> Problem {
@@ -98,6 +102,13 @@ struct Problem: Error, Sendable, Encodable {
             self.init(
                 .tooManyRequests, "too-many-holds", "Too many holds",
                 detail: "You already hold seats in \(limit) bookings; confirm or cancel one first.")
+        case .noAdjacentSeats(let largest):
+            self.init(
+                .conflict, "no-adjacent-seats", "No adjacent seats",
+                detail: largest == 0
+                    ? "No free seats match what you asked for."
+                    : "No block of that many seats side by side is free; the largest that matches has \(largest).",
+                largestBlock: largest)
         case .idempotencyKeyReused:
             self.init(
                 .unprocessableContent, "idempotency-key-reused", "Idempotency key reused",

@@ -35,6 +35,8 @@ struct RequestScope: Sendable {
     /// layer sends only the status of an answer its document does not name, so a handler
     /// leaves the stored answer here and ``RequestScopeMiddleware`` writes it out.
     let replay = NIOLockedValueBox<StoredResponse?>(nil)
+    /// Headers to send with the answer, however it is written (a replayed answer included).
+    let headers = NIOLockedValueBox<HTTPFields>([:])
 
     /// The token of an `Authorization: Bearer …` header, if there is one. (Trimmed by hand:
     /// Foundation's `trimmingCharacters` goes through NSString on Linux, and cost 6% of a
@@ -79,6 +81,7 @@ struct RequestScopeMiddleware: RouterMiddleware {
             try await next(request, context)
         }
         if let stored = scope.replay.withLockedValue({ $0 }) { response = stored.response }
+        for field in scope.headers.withLockedValue({ $0 }) { response.headers[field.name] = field.value }
         response.headers[Self.header] = id
         response.headers[.xContentTypeOptions] = "nosniff"
         // Answers to authenticated requests are personal, and sign-up and login answer with a

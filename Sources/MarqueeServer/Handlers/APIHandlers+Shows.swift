@@ -1,28 +1,82 @@
+import Foundation
+import HTTPTypes
 import MarqueeAPI
 import MarqueeCore
+import MarqueeStore
 
 extension APIHandlers {
     func listShows(_ input: Operations.ListShows.Input) async throws -> Operations.ListShows.Output {
         let query = try ShowQuery(limit: input.query.limit, cursor: input.query.cursor, from: input.query.from)
         let page = try await store.shows(query, now: clock())
-        return .ok(.init(body: .json(ShowPageBody(items: page.items.map(Components.Schemas.Show.init),
-                                                  nextCursor: page.next?.encoded))))
+        return .ok(.init(body: .json(ShowPageBody(items: page.items.map(ShowBody.init), nextCursor: page.next?.encoded))))
     }
 
     func getShow(_ input: Operations.GetShow.Input) async throws -> Operations.GetShow.Output {
         guard let detail = try await store.show(id: input.path.id, now: clock()) else {
             throw MarqueeError.notFound("show")
         }
-        return .ok(.init(body: .json(.init(value1: .init(detail.show), value2: .init(takenSeats: detail.takenSeats)))))
+        plans.remember(showId: detail.show.id, venueId: detail.show.venueId)
+        var sections: [Components.Schemas.ShowSection] = []
+        if let venueId = detail.show.venueId, let plan = try await plans.plan(venueId: venueId) {
+            sections = plan.sections(unavailable: Set(detail.takenSeats).union(detail.blockedSeats))
+        }
+        return .ok(.init(body: .json(.init(
+            value1: .init(detail.show),
+            value2: .init(takenSeats: detail.takenSeats, blockedSeats: detail.blockedSeats, sections: sections)))))
     }
 
     func createShow(_ input: Operations.CreateShow.Input) async throws -> Operations.CreateShow.Output {
         let user = try await authenticatedUser()
         guard user.role == .admin else { throw MarqueeError.forbidden }
         guard case .json(let body) = input.body else { throw MarqueeError.validation([]) }
-        let show = try NewShow(name: body.name, startTime: body.startTime, totalSeats: body.totalSeats)
+        let venue = try await body.venueId.asyncFlatMap { try await plans.plan(venueId: $0) }
+        let show = try NewShow(
+            name: body.name, startTime: body.startTime, totalSeats: body.totalSeats, venueId: body.venueId,
+            venue: venue.map { ($0.record.id, $0.record.totalSeats) })
         let created = try await store.createShow(show, now: clock())
+        plans.remember(showId: created.id, venueId: created.venueId)
         desk.showChanged(created.id)
         return .created(.init(body: .json(.init(created))))
+    }
+
+    /// The plan of the show's venue, from memory, with a validator that never changes.
+    func getShowLayout(_ input: Operations.GetShowLayout.Input) async throws -> Operations.GetShowLayout.Output {
+        guard let plan = try await plans.plan(showId: input.path.id) else {
+            throw MarqueeError.notFound("show with a seating plan")
+        }
+        if let tags = input.headers.ifNoneMatch, Self.matches(tags, plan.etag) {
+            return .notModified(.init(headers: .init(eTag: plan.etag)))
+        }
+        RequestScope.current.headers.withLockedValue {
+            $0[.eTag] = plan.etag
+            $0[.cacheControl] = "public, max-age=86400"
+        }
+        RequestScope.current.replay.withLockedValue { $0 = StoredResponse(status: 200, body: plan.layoutJSON) }
+        return .undocumented(statusCode: 200, .init())
+    }
+
+    /// Whether an `If-None-Match` list names `etag` (weak comparison, as RFC 9110 asks).
+    static func matches(_ header: String, _ etag: String) -> Bool {
+        header.split(separator: ",").contains { tag in
+            let tag = tag.trimmingCharacters(in: .whitespaces)
+            return tag == "*" || tag == etag || tag == "W/" + etag
+        }
+    }
+
+    func setBlockedSeats(_ input: Operations.SetBlockedSeats.Input) async throws -> Operations.SetBlockedSeats.Output {
+        guard try await authenticatedUser().role == .admin else { throw MarqueeError.forbidden }
+        guard case .json(let body) = input.body else { throw MarqueeError.validation([]) }
+        guard Identifier.isWellFormed(input.path.id) else { throw MarqueeError.notFound("show") }
+        let seats = try SeatSet(body.seats, maximum: NewShow.seatRange.upperBound, allowingEmpty: true)
+        let blocked = try await store.setBlockedSeats(showId: input.path.id, seats: seats, now: clock())
+        desk.showChanged(input.path.id)
+        return .ok(.init(body: .json(.init(seats: blocked))))
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

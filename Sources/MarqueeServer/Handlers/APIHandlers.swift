@@ -26,8 +26,8 @@ struct APIHandlers: APIProtocol {
 
     /// Sessions ended before their tokens expire.
     let revocations: SessionRevocations
-    /// Venues' answers, kept once read.
-    var venues = VenueCache()
+    /// Venues' plans and shows' venues, kept once read.
+    var plans: SeatPlans { desk.plans }
 
     /// The user the request's bearer token names; 401 without a valid token.
     func authenticatedUser() async throws -> User {
@@ -63,16 +63,16 @@ extension Components.Schemas.User {
     }
 }
 
-extension Components.Schemas.Show {
+extension ShowBody {
     init(_ show: Show) {
         self.init(
             id: show.id, name: show.name, startTime: show.startTime, totalSeats: show.totalSeats,
-            availableSeats: show.availableSeats, createdAt: show.createdAt)
+            availableSeats: show.availableSeats, createdAt: show.createdAt, venueId: show.venueId)
     }
 }
 
 extension BookingBody {
-    init(_ booking: Booking) {
+    init(_ booking: Booking, labels: [String]) {
         let status: Components.Schemas.BookingStatus =
             switch booking.status {
             case .pending: .pending
@@ -82,7 +82,7 @@ extension BookingBody {
             }
         self.init(
             id: booking.id, showId: booking.showId, userId: booking.userId, userName: booking.userName,
-            seats: booking.seats, status: status, createdAt: booking.createdAt,
+            seats: booking.seats, seatLabels: labels, status: status, createdAt: booking.createdAt,
             expiresAt: booking.status == .pending ? booking.expiresAt : nil)
     }
 }

@@ -95,7 +95,7 @@ struct MarqueeMetrics: Sendable {
     static func outcome(of result: Result<Booking, any Error>) -> BookingOutcome? {
         switch result {
         case .success(let booking): return booking.status == .pending ? .held : .confirmed
-        case .failure(MarqueeError.seatsTaken): return .conflict
+        case .failure(MarqueeError.seatsTaken), .failure(MarqueeError.noAdjacentSeats): return .conflict
         case .failure(let error as MarqueeError):
             switch error {
             case .validation, .notFound, .tooManyHolds: return .invalid

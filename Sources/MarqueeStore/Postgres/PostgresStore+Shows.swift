@@ -3,40 +3,42 @@ import Logging
 import MarqueeCore
 import PostgresNIO
 
-/// Shows: creating, paging and reading them with their taken seats.
+/// Shows: creating, paging and reading them with their taken and blocked seats, and
+/// replacing the blocked ones (SQL/postgres/functions/marquee_block_seats.sql).
 extension PostgresStore {
     /// The show columns, with the seats free at `clock.now`; queries join `clock` as
     /// `(SELECT <now>::timestamptz AS now) AS clock`.
     static let showColumns = """
-        s.id, s.name, s.start_time, s.total_seats, s.created_at,
+        s.id, s.name, s.start_time, s.total_seats, s.created_at, s.venue_id,
         (extract(epoch FROM s.start_time) * 1000000)::int8,
         s.total_seats - (SELECT count(*) FROM seat_claims c
                          WHERE c.show_id = s.id AND (c.expires_at IS NULL OR c.expires_at > clock.now))::int
         """
 
-    typealias ShowRow = (UUID, String, Date, Int, Date, Int64, Int)
+    typealias ShowRow = (UUID, String, Date, Int, Date, UUID?, Int64, Int)
 
     static func show(_ row: ShowRow) -> (show: Show, startMicros: Int64) {
         (
             Show(
                 id: row.0.uuidString.lowercased(), name: row.1, startTime: row.2, totalSeats: row.3,
-                availableSeats: row.6, createdAt: row.4),
-            row.5
+                availableSeats: row.7, createdAt: row.4, venueId: row.5?.uuidString.lowercased()),
+            row.6
         )
     }
 
     public func createShow(_ new: NewShow, now: Date) async throws -> Show {
         let id = UUID()
         let micros = Micros.from(new.startTime)
+        let venue = new.venueId.flatMap(UUID.init(uuidString:))
         try await client.query(
             """
-            INSERT INTO shows (id, name, start_time, total_seats, created_at)
+            INSERT INTO shows (id, name, start_time, total_seats, created_at, venue_id)
             VALUES (\(id), \(new.name), 'epoch'::timestamptz + \(micros) * interval '1 microsecond',
-                    \(new.totalSeats), \(now))
+                    \(new.totalSeats), \(now), \(venue))
             """, logger: logger)
         return Show(
             id: id.uuidString.lowercased(), name: new.name, startTime: Micros.date(micros),
-            totalSeats: new.totalSeats, availableSeats: new.totalSeats, createdAt: now)
+            totalSeats: new.totalSeats, availableSeats: new.totalSeats, createdAt: now, venueId: new.venueId)
     }
 
     public func shows(_ query: ShowQuery, now: Date) async throws -> ShowPage {
@@ -74,15 +76,34 @@ extension PostgresStore {
             }
             guard let show = found else { return nil }
             var taken: [Int] = []
-            for try await seat in try await connection.query(
+            var blocked: [Int] = []
+            for try await (seat, isBlock) in try await connection.query(
                 """
-                SELECT seat FROM seat_claims
+                SELECT seat, booking_id IS NULL FROM seat_claims
                 WHERE show_id = \(uuid) AND (expires_at IS NULL OR expires_at > \(now)) ORDER BY seat
                 """, logger: self.logger
-            ).decode(Int32.self) {
-                taken.append(Int(seat))
+            ).decode((Int32, Bool).self) {
+                if isBlock { blocked.append(Int(seat)) } else { taken.append(Int(seat)) }
             }
-            return ShowDetail(show: show, takenSeats: taken)
+            return ShowDetail(show: show, takenSeats: taken, blockedSeats: blocked)
         }
+    }
+
+    public func setBlockedSeats(showId: String, seats: SeatSet, now: Date) async throws -> [Int] {
+        guard let uuid = UUID(uuidString: showId) else { throw MarqueeError.notFound("show") }
+        let wanted = seats.seats.map(Int32.init)
+        for try await (outcome, detail) in try await client.query(
+            "SELECT result_outcome, result_seats FROM marquee_block_seats(\(uuid), \(wanted), \(now))", logger: logger
+        ).decode((String, [Int32]?).self) {
+            let numbers = (detail ?? []).map(Int.init)
+            switch outcome {
+            case "blocked": return numbers
+            case "show_not_found": throw MarqueeError.notFound("show")
+            case "out_of_range": throw SeatSet.rangeError(totalSeats: numbers.first ?? 0)
+            case "conflict": throw MarqueeError.seatsTaken(numbers)
+            default: throw BookingFunctionError.unexpectedAnswer
+            }
+        }
+        throw BookingFunctionError.unexpectedAnswer
     }
 }

@@ -62,7 +62,7 @@ extension SQLiteStore {
         )
         let taken = claims.filter { row in (row["expires_at"] as Int64?).map { $0 > at } ?? true }
         guard taken.isEmpty else { throw MarqueeError.seatsTaken(taken.map { $0["seat"] as Int }.sorted()) }
-        for lapsed in Set(claims.map { $0["booking_id"] as String }) {
+        for lapsed in Set(claims.compactMap { $0["booking_id"] as String? }) {
             try Self.expire(bookingId: lapsed, in: db)
         }
         // 4. The booking and its claims; the claims' primary key refuses a second sale.

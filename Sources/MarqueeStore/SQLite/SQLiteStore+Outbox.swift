@@ -2,9 +2,22 @@ import Foundation
 import GRDB
 import MarqueeCore
 
-/// The outbox (booking_events), written by triggers; read here for live streams and
-/// snapshots, pruned by age.
+/// The outbox (booking_events), written by triggers (and by ``recordBlocking``); read here
+/// for live streams and snapshots, pruned by age.
 extension SQLiteStore {
+    /// The outbox row for blocking or unblocking seats, in the change's own transaction, in
+    /// the shape the triggers give every other event.
+    static func recordBlocking(_ kind: BookingEvent.Kind, showId: String, seats: [Int], in db: Database) throws {
+        let seatsJSON = "[" + seats.map(String.init).joined(separator: ",") + "]"
+        try db.execute(
+            sql: """
+                INSERT INTO booking_events (type, show_id, booking_id, seats, created_at, payload)
+                VALUES (?, ?, NULL, ?, CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER),
+                        json_object('type', ?, 'showId', ?, 'seats', json(?), 'at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
+                """,
+            arguments: [kind.rawValue, showId, seatsJSON, kind.rawValue, showId, seatsJSON])
+    }
+
     public func latestEventId() async throws -> Int64 {
         try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM booking_events") ?? 0 }
     }

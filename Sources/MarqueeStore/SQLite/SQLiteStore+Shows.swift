@@ -2,32 +2,34 @@ import Foundation
 import GRDB
 import MarqueeCore
 
-/// Shows: creating, paging and reading them with their taken seats.
+/// Shows: creating, paging and reading them with their taken and blocked seats, and
+/// replacing the blocked ones.
 extension SQLiteStore {
     /// Seats held at `?` (a time in micros): confirmed, or held and unexpired.
     static let activeClaim = "(c.expires_at IS NULL OR c.expires_at > ?)"
 
     static let showColumns = """
-        s.id, s.name, s.start_time, s.total_seats, s.created_at,
+        s.id, s.name, s.start_time, s.total_seats, s.created_at, s.venue_id,
         s.total_seats - (SELECT count(*) FROM seat_claims c WHERE c.show_id = s.id AND \(activeClaim)) AS available
         """
 
     static func show(_ row: Row) -> Show {
         Show(
             id: row["id"], name: row["name"], startTime: Micros.date(row["start_time"]),
-            totalSeats: row["total_seats"], availableSeats: row["available"], createdAt: Micros.date(row["created_at"])
+            totalSeats: row["total_seats"], availableSeats: row["available"], createdAt: Micros.date(row["created_at"]),
+            venueId: row["venue_id"]
         )
     }
 
     public func createShow(_ new: NewShow, now: Date) async throws -> Show {
         let show = Show(
             id: Identifier.make(), name: new.name, startTime: Micros.date(Micros.from(new.startTime)),
-            totalSeats: new.totalSeats, availableSeats: new.totalSeats, createdAt: now
+            totalSeats: new.totalSeats, availableSeats: new.totalSeats, createdAt: now, venueId: new.venueId
         )
         try await writeImmediately { db in
             try db.execute(
-                sql: "INSERT INTO shows (id, name, start_time, total_seats, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [show.id, show.name, Micros.from(show.startTime), show.totalSeats, Micros.from(now)]
+                sql: "INSERT INTO shows (id, name, start_time, total_seats, created_at, venue_id) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [show.id, show.name, Micros.from(show.startTime), show.totalSeats, Micros.from(now), show.venueId]
             )
         }
         return show
@@ -62,12 +64,65 @@ extension SQLiteStore {
                 let row = try Row.fetchOne(
                     db, sql: "SELECT \(Self.showColumns) FROM shows s WHERE s.id = ?", arguments: [at, id])
             else { return nil }
-            let taken = try Int.fetchAll(
+            var taken: [Int] = []
+            var blocked: [Int] = []
+            for claim in try Row.fetchAll(
                 db,
-                sql: "SELECT c.seat FROM seat_claims c WHERE c.show_id = ? AND \(Self.activeClaim) ORDER BY c.seat",
-                arguments: [id, at]
-            )
-            return ShowDetail(show: Self.show(row), takenSeats: taken)
+                sql: """
+                    SELECT c.seat, c.booking_id IS NULL AS blocked FROM seat_claims c
+                    WHERE c.show_id = ? AND \(Self.activeClaim) ORDER BY c.seat
+                    """,
+                arguments: [id, at])
+            {
+                if claim["blocked"] as Bool { blocked.append(claim["seat"]) } else { taken.append(claim["seat"]) }
+            }
+            return ShowDetail(show: Self.show(row), takenSeats: taken, blockedSeats: blocked)
+        }
+    }
+
+    public func setBlockedSeats(showId: String, seats: SeatSet, now: Date) async throws -> [Int] {
+        try await writeImmediately { db in
+            let at = Micros.from(now)
+            guard let total = try Int.fetchOne(db, sql: "SELECT total_seats FROM shows WHERE id = ?", arguments: [showId])
+            else { throw MarqueeError.notFound("show") }
+            guard seats.outOfRange(totalSeats: total).isEmpty else { throw SeatSet.rangeError(totalSeats: total) }
+            let wanted = Set(seats.seats)
+            var blocked = Set<Int>()
+            var taken: [Int] = []
+            var lapsed = Set<String>()
+            for claim in try Row.fetchAll(
+                db, sql: "SELECT seat, booking_id, expires_at FROM seat_claims WHERE show_id = ?", arguments: [showId])
+            {
+                let seat: Int = claim["seat"]
+                if let booking = claim["booking_id"] as String? {
+                    let active = (claim["expires_at"] as Int64?).map { $0 > at } ?? true
+                    if active, wanted.contains(seat) { taken.append(seat) }
+                    if !active, wanted.contains(seat) { lapsed.insert(booking) }
+                } else {
+                    blocked.insert(seat)
+                }
+            }
+            guard taken.isEmpty else { throw MarqueeError.seatsTaken(taken.sorted()) }
+            for booking in lapsed { try Self.expire(bookingId: booking, in: db) }
+            let freed = blocked.subtracting(wanted).sorted()
+            let added = wanted.subtracting(blocked).sorted()
+            let json = { (seats: [Int]) in "[" + seats.map(String.init).joined(separator: ",") + "]" }
+            if !freed.isEmpty {
+                try db.execute(
+                    sql: """
+                        DELETE FROM seat_claims WHERE show_id = ? AND booking_id IS NULL
+                        AND seat IN (SELECT value FROM json_each(?))
+                        """,
+                    arguments: [showId, json(freed)])
+                try Self.recordBlocking(.seatsUnblocked, showId: showId, seats: freed, in: db)
+            }
+            if !added.isEmpty {
+                try db.execute(
+                    sql: "INSERT INTO seat_claims (show_id, seat, booking_id, expires_at) SELECT ?, value, NULL, NULL FROM json_each(?)",
+                    arguments: [showId, json(added)])
+                try Self.recordBlocking(.seatsBlocked, showId: showId, seats: added, in: db)
+            }
+            return wanted.sorted()
         }
     }
 }
