@@ -35,3 +35,88 @@ def venue_sizes(ctx):
            f"over 16 MiB: {response.status} {body}")
     padded = {"name": "x" * 70_000, "startTime": "2031-01-01T20:00:00Z", "totalSeats": 5}
     expect(server.call("POST", "/api/shows", padded, token=admin)[0] == 413, "a show keeps the 64 KiB limit")
+
+
+def rows_plan(rows, per_row, aisle_after=None):
+    """A one-section hall of numbered rows, with an aisle after seat `aisle_after` of each."""
+    return {"version": 1, "sections": [{"key": "hall", "label": "Hall", "rows": [
+        {"label": f"R{r + 1}", "seats": [
+            dict({"n": r * per_row + i, "label": str(i)}, **({"aisleBefore": True} if aisle_after and i == aisle_after + 1 else {}))
+            for i in range(1, per_row + 1)]}
+        for r in range(rows)]}]}
+
+
+def show_on_venue(server, admin, layout):
+    status, _, venue = server.call("POST", "/api/venues", {"name": "Hall", "layout": layout}, token=admin)
+    expect(status == 201, f"venue {status} {venue}")
+    status, _, show = server.call("POST", "/api/shows", {"name": "Seated", "startTime": "2031-06-01T19:30:00Z",
+                                                         "venueId": venue["id"]}, token=admin)
+    expect(status == 201 and show["venueId"] == venue["id"], f"show on a venue {status} {show}")
+    return show["id"]
+
+
+@check("48 buyers asking for best-available pairs at once: adjacent seats, none twice, then no-adjacent-seats")
+def best_available_storm(ctx):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .harness import signup
+    server = ctx.server
+    admin = admin_token(server)
+    # 4 rows of 10 with an aisle after seat 5: 4 × 2 blocks of 5, room for 16 pairs without a
+    # stranded seat, 4 × 2 more with one; 40 seats in all.
+    show = show_on_venue(server, admin, rows_plan(4, 10, aisle_after=5))
+    status, _, _ = server.call("PUT", f"/api/shows/{show}/blocked-seats", {"seats": [10, 20]}, token=admin)
+    expect(status == 200, f"block two seats: {status}")
+    users = [signup(server, f"B{i}")[0] for i in range(48)]
+
+    def attempt(token):
+        return server.call("POST", "/api/bookings", {"showId": show, "quantity": 2}, token=token)
+
+    with ThreadPoolExecutor(max_workers=48) as pool:
+        outcomes = list(pool.map(attempt, users))
+    booked = [body for status, _, body in outcomes if status == 201]
+    refused = [body for status, _, body in outcomes if status == 409]
+    expect(len(booked) + len(refused) == len(users),
+           f"only 201 or 409: {sorted({status for status, _, _ in outcomes})}")
+    seats = [seat for booking in booked for seat in booking["seats"]]
+    expect(len(seats) == len(set(seats)), "a seat was sold twice")
+    expect(not set(seats) & {10, 20}, "a blocked seat was sold")
+    for booking in booked:
+        a, b = booking["seats"]
+        row_a, row_b = (a - 1) // 10, (b - 1) // 10
+        expect(b == a + 1 and row_a == row_b and (a - 1) % 10 != 4, f"not side by side in a row: {booking['seats']}")
+        expect(booking["seatLabels"] == [f"Hall, Row R{row_a + 1}, Seat {(s - 1) % 10 + 1}" for s in (a, b)],
+               f"labels {booking['seatLabels']}")
+    # 38 seats open in 8 blocks (two of 4, six of 5): 2 + 2 + 6 × 2 = 16 pairs fit, so 16 get
+    # one and the other 32 are told how large a block is left.
+    expect(len(booked) == 16, f"{len(booked)} pairs booked, 16 fit")
+    expect(all(body.get("type") == "/problems/no-adjacent-seats" and body.get("largestBlock") in (0, 1)
+               for body in refused), f"refusals: {refused[:2]}")
+    status, _, detail = server.call("GET", f"/api/shows/{show}")
+    expect(detail["takenSeats"] == sorted(seats) and detail["blockedSeats"] == [10, 20], "seat map vs bookings")
+    expect(detail["sections"] == [{"key": "hall", "label": "Hall", "totalSeats": 40,
+                                   "availableSeats": 40 - len(seats) - 2}], f"sections {detail['sections']}")
+    # Six single seats are left, one in each block of 5.
+    status, _, body = server.call("POST", "/api/bookings", {"showId": show, "quantity": 2}, token=users[0])
+    expect(status == 409 and body.get("largestBlock") == 1, f"after the storm: {status} {body}")
+
+
+@check("blocking and unblocking seats reach the live stream as taken and freed")
+def blocked_seats_live(ctx):
+    from .harness import EventStream
+    server = ctx.server
+    admin = admin_token(server)
+    show = show_on_venue(server, admin, rows_plan(1, 6))
+    stream = EventStream(server, show)
+    _, kind, data = stream.next()
+    expect(kind == "snapshot" and data == {"takenSeats": []}, f"snapshot {kind} {data}")
+    status, _, body = server.call("PUT", f"/api/shows/{show}/blocked-seats", {"seats": [2, 3]}, token=admin)
+    expect(status == 200 and body == {"seats": [2, 3]}, f"block {status} {body}")
+    _, kind, data = stream.next(timeout=3)
+    expect(kind == "seats" and data == {"taken": [2, 3], "freed": []}, f"blocking: {kind} {data}")
+    server.call("PUT", f"/api/shows/{show}/blocked-seats", {"seats": [3]}, token=admin)
+    _, kind, data = stream.next(timeout=3)
+    expect(kind == "seats" and data == {"taken": [], "freed": [2]}, f"unblocking: {kind} {data}")
+    stream.close()
+    status, headers, layout = server.call("GET", f"/api/shows/{show}/layout")
+    expect(status == 200 and layout["sections"][0]["key"] == "hall" and headers.get("ETag"), f"layout {status}")

@@ -11,7 +11,8 @@ import MarqueeStore
 /// 1. the order's rules: seat numbers (``SeatSet``), the hold's lifetime and the hold cap;
 ///    for best available, the seats are picked first (``BestAvailable``, over the show's plan
 ///    from ``SeatPlans`` and its seats read now), and picked again without the seats a
-///    concurrent buyer got first, a bounded number of times;
+///    concurrent buyer got first, a bounded number of times; concurrent orders on one
+///    instance pick apart (``PendingPicks``), so a rush does not all reach for one block;
 /// 2. the Idempotency-Key, when there is one: a repeat gets the first answer, a key still in
 ///    flight or used with another order is refused; the answer is written in the booking's
 ///    own transaction, a refusal is kept as an answer too, and a failure of the database
@@ -52,6 +53,8 @@ struct BookingDesk: Sendable {
     let cache: ReadCache
     let changes: OutboxSignal
     let plans: SeatPlans
+    /// Seats best available has picked on this instance for orders still in flight.
+    let picks = PendingPicks()
     let clock: @Sendable () -> Date
 
     /// How many times best available picks again after losing seats to a concurrent buyer.
@@ -155,24 +158,31 @@ struct BookingDesk: Sendable {
     private func bestAvailable(
         _ want: BestAvailable.Request, of order: BookingOrder, for buyer: User, key: IdempotencyKey?
     ) async throws -> Made {
-        guard let detail = try await store.show(id: order.showId, now: clock()) else { throw MarqueeError.notFound("show") }
-        plans.remember(showId: order.showId, venueId: detail.show.venueId)
-        guard let venueId = detail.show.venueId, let plan = try await plans.plan(venueId: venueId) else {
+        var detail = try await store.show(id: order.showId, now: clock())
+        guard let show = detail?.show else { throw MarqueeError.notFound("show") }
+        plans.remember(showId: show.id, venueId: show.venueId)
+        guard let venueId = show.venueId, let plan = try await plans.plan(venueId: venueId) else {
             throw MarqueeError.validation([FieldError(
                 field: "quantity", message: "This show has no seating plan: choose seats by number.")])
         }
         try Self.check(want, against: plan.layout, maximum: rules.maxSeatsPerBooking)
-        var unavailable = Set(detail.takenSeats).union(detail.blockedSeats)
-        for _ in 0..<Self.bestAvailableAttempts {
-            guard case .seats(let picked) = BestAvailable.choose(want, in: plan.layout, unavailable: unavailable) else { break }
+        var lost = Set<Int>()
+        var unavailable = Set<Int>()
+        for attempt in 0..<Self.bestAvailableAttempts {
+            // After a loss, the seats as they are now: others may have booked beside it.
+            if attempt > 0 { detail = try await store.show(id: show.id, now: clock()) }
+            guard let detail else { throw MarqueeError.notFound("show") }
+            unavailable = Set(detail.takenSeats).union(detail.blockedSeats).union(lost)
+            guard let picked = picks.pick(want, in: plan.layout, showId: show.id, unavailable: unavailable) else { break }
+            defer { picks.release(picked, showId: show.id) }
             do {
                 return try await booking(try SeatSet(picked, maximum: picked.count), of: order, for: buyer, key: key)
-            } catch MarqueeError.seatsTaken(let lost) {
-                unavailable.formUnion(lost)
+            } catch MarqueeError.seatsTaken(let taken) {
+                lost.formUnion(taken)
             }
         }
         throw MarqueeError.noAdjacentSeats(
-            largestBlock: BestAvailable.largestBlock(want, in: plan.layout, unavailable: unavailable))
+            largestBlock: BestAvailable.largestBlock(want, in: plan.layout, unavailable: unavailable.union(lost)))
     }
 
     /// A best-available request's rules that need the plan: a quantity a booking may have, and

@@ -44,12 +44,14 @@ extension APIHandlers {
         guard let plan = try await plans.plan(showId: input.path.id) else {
             throw MarqueeError.notFound("show with a seating plan")
         }
-        if let tags = input.headers.ifNoneMatch, Self.matches(tags, plan.etag) {
-            return .notModified(.init(headers: .init(eTag: plan.etag)))
-        }
+        // Set here rather than through the generated headers, which would percent-encode
+        // the quotes an entity tag must have.
         RequestScope.current.headers.withLockedValue {
             $0[.eTag] = plan.etag
             $0[.cacheControl] = "public, max-age=86400"
+        }
+        if let tags = input.headers.ifNoneMatch, Self.matches(tags, plan.etag) {
+            return .notModified(.init())
         }
         RequestScope.current.replay.withLockedValue { $0 = StoredResponse(status: 200, body: plan.layoutJSON) }
         return .undocumented(statusCode: 200, .init())
