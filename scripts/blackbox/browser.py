@@ -52,6 +52,20 @@ class Browser:
     def seat(self, number):
         return self.wait(lambda: self.find(f"//button[@aria-label='Seat {number}']"), f"Seat {number}")
 
+    def named(self, name):
+        """The button whose accessible name is `name` (a seat of a venue: "Stalls, Row A, Seat 1, available")."""
+        return self.wait(lambda: self.find(f"//button[@aria-label={quote(name)}]"), f'button named "{name}"')
+
+    def focused(self):
+        """The accessible name of the element that has the focus."""
+        return self.driver.switch_to.active_element.get_attribute("aria-label") or ""
+
+    def select(self, label, option):
+        """Picks `option` (its visible text) in the select labelled `label`."""
+        from selenium.webdriver.support.ui import Select
+        tag = self.wait(lambda: self.find(f"//label[span[normalize-space()={quote(label)}]]//select"), f'select "{label}"')
+        Select(tag).select_by_visible_text(option)
+
     def field(self, label):
         tag = self.wait(lambda: self.find(f"//label[normalize-space()={quote(label)}]"), f'field "{label}"')
         return self.driver.find_element(By.ID, tag.get_attribute("for"))

@@ -24,7 +24,7 @@ def step(description):
 
 class Journey:
     """Ana signs up and books; Ben buys beside her; Cai books through the API alone; an admin
-    creates a show; a phone books too."""
+    creates a show; a phone books too; Dee books on a venue's plan, by hand and best available."""
 
     def __init__(self, server, shots):
         self.server, self.shots = server, shots
@@ -36,9 +36,10 @@ class Journey:
         self.ana = Browser(server.base, shots, "ana")
         self.ben = None
         self.cai = None
+        self.dee = None
 
     def browsers(self):
-        return [browser for browser in (self.ana, self.ben) if browser]
+        return [browser for browser in (self.ana, self.ben, self.dee) if browser]
 
     def close(self):
         for browser in self.browsers():
@@ -322,3 +323,103 @@ class Journey:
         ana.shot("19-logged-out-everywhere")
         ana.expect_clean_console()
         ben.expect_clean_console()
+
+    def venue_show(self, name, layout):
+        """A venue of `layout` and a show on it, made through the API; returns the show's id. (The
+        admin logs in afresh: the step before ended every admin session.)"""
+        login = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        self.admin = self.server.call("POST", "/api/auth/login", login)[2]["token"]
+        status, _, venue = self.server.call("POST", "/api/venues", {"name": name, "layout": layout}, token=self.admin)
+        expect(status == 201, f"venue {status} {venue}")
+        status, _, show = self.server.call("POST", "/api/shows", {"name": name, "startTime": "2031-04-01T19:30:00Z",
+                                                                  "venueId": venue["id"]}, token=self.admin)
+        expect(status == 201, f"show on the venue {status} {show}")
+        return show["id"]
+
+    @step("a show on a venue draws its hall: sections, rows, named seats, the keyboard across rows and sections")
+    def venue_hall(self):
+        stalls = [{"label": "A", "seats": [
+            {"n": 1, "label": "1", "category": "stalls", "accessible": True},
+            {"n": 2, "label": "2", "category": "stalls", "companion": True},
+            {"n": 3, "label": "3", "category": "stalls", "aisleBefore": True},
+            {"n": 4, "label": "4", "category": "stalls"}]},
+            {"label": "B", "seats": [{"n": n, "label": str(n - 4), "category": "stalls"} for n in range(5, 11)]}]
+        balcony = [{"label": "C", "seats": [{"n": n, "label": str(n - 10), "category": "balcony"} for n in range(11, 15)]}]
+        layout = {"version": 1,
+                  "categories": [{"key": "stalls", "label": "Stalls seats", "color": "#2f6fdf"},
+                                 {"key": "balcony", "label": "Balcony seats", "color": "#aa3300"}],
+                  "sections": [{"key": "stalls", "label": "Stalls", "rows": stalls},
+                               {"key": "balcony", "label": "Balcony", "rows": balcony}]}
+        self.venue_show_id = self.venue_show("Carmen", layout)
+        status, _, _ = self.server.call("PUT", f"/api/shows/{self.venue_show_id}/blocked-seats", {"seats": [4]},
+                                        token=self.admin)
+        expect(status == 200, f"block seat 4: {status}")
+        dee = self.dee = Browser(self.server.base, self.shots, "dee")
+        sign_up_in_browser(dee, "Dee", f"dee-{uuid.uuid4().hex[:8]}@example.com")
+        dee.open(f"/shows/{self.venue_show_id}")
+        dee.wait(lambda: dee.find("//h3[normalize-space()='Stalls']") and dee.find("//h3[normalize-space()='Balcony']"),
+                 "section headings")
+        first = dee.named("Stalls, Row A, Seat 1, accessible, available")
+        expect(dee.named("Stalls, Row A, Seat 4, not for sale").get_attribute("disabled") is not None,
+               "a blocked seat cannot be picked")
+        dee.sees("Balcony seats")
+        expect(len(dee.driver.find_elements(By.XPATH, "//*[@role='group'][@aria-label='Row A']/span[normalize-space()='A']")) == 2,
+               "row A is labelled at both ends")
+        expect(first.get_attribute("tabindex") == "0", "the first free seat is the tab stop")
+        first.send_keys(Keys.ARROW_RIGHT)
+        expect(dee.focused().startswith("Stalls, Row A, Seat 2, companion seat"), f"ArrowRight: {dee.focused()}")
+        dee.driver.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+        expect(dee.focused() == "Stalls, Row A, Seat 3, available", f"across the aisle: {dee.focused()}")
+        dee.driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+        expect(dee.focused().startswith("Stalls, Row B, Seat"), f"ArrowDown to the row behind: {dee.focused()}")
+        dee.driver.switch_to.active_element.send_keys(Keys.PAGE_DOWN)
+        expect(dee.focused() == "Balcony, Row C, Seat 1, available", f"Page Down to the next section: {dee.focused()}")
+        dee.driver.switch_to.active_element.send_keys(Keys.SPACE)
+        dee.wait(lambda: dee.focused() == "Balcony, Row C, Seat 1, selected", "Space selects the seat")
+        dee.sees("1 seat: Balcony, Row C, Seat 1")
+        dee.shot("20-venue-hall")
+        dee.button("Book").click()
+        dee.sees("Booked! Balcony, Row C, Seat 1 is yours")
+        dee.named("Balcony, Row C, Seat 1, yours")
+        dee.expect_clean_console()
+
+    @step("Best available picks seats side by side, books them and says which; My bookings names them")
+    def best_available_in_browser(self):
+        dee = self.dee
+        dee.select("How many", "3")
+        dee.button("Book best available").click()
+        dee.sees(r"Booked! You got Balcony, Row C, Seat 2, Balcony, Row C, Seat 3 and Balcony, Row C, Seat 4\.")
+        dee.shot("21-best-available")
+        dee.select("How many", "7")
+        dee.allowed_network_errors.add(409)
+        dee.button("Book best available").click()
+        dee.sees("No 7 seats side by side are free; the most together now is 6")
+        dee.link("My bookings").click()
+        dee.sees("Balcony, Row C, Seat 2, Balcony, Row C, Seat 3 and Balcony, Row C, Seat 4")
+        dee.shot("22-my-bookings-labels")
+        dee.expect_clean_console()
+
+    @step("a 20,000-seat hall is drawn a part at a time, the first part in under a second")
+    def large_hall(self):
+        dee = self.dee
+        layout = {"version": 1, "sections": [{"key": "arena", "label": "Arena", "rows": [
+            {"label": f"R{r + 1}", "seats": [{"n": r * 200 + i, "label": str(i)} for i in range(1, 201)]}
+            for r in range(100)]}]}
+        show = self.venue_show("Arena night", layout)
+        # Records when the first seat button is in the page, measured by the page itself.
+        dee.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
+            new MutationObserver((_, observer) => {
+              if (document.querySelector('button.seat')) { window.__firstSeat = performance.now(); observer.disconnect(); }
+            }).observe(document, { childList: true, subtree: true });"""})
+        dee.open(f"/shows/{show}")
+        dee.named("Arena, Row R1, Seat 1, available")
+        first_draw = dee.driver.execute_script("return window.__firstSeat")
+        buttons = len(dee.driver.find_elements(By.CSS_SELECTOR, "button.seat"))
+        print(f"       first draw of a 20,000-seat hall: {first_draw:.0f} ms after navigation, {buttons} seats drawn", flush=True)
+        expect(first_draw < 1000, f"first draw in {first_draw:.0f} ms")
+        expect(buttons <= 1000, f"{buttons} seat buttons drawn at once")
+        dee.sees("Part of the hall")
+        dee.named("Arena, Row R1, Seat 1, available").send_keys(Keys.PAGE_DOWN)
+        dee.wait(lambda: dee.focused() == "Arena, Row R6, Seat 1, available", "Page Down draws the next part")
+        dee.shot("23-large-hall")
+        dee.expect_clean_console()

@@ -1,7 +1,7 @@
 // The one module that talks to the server. Every failure becomes an ApiError that carries
 // what the screens need (a sentence for people, field errors, conflicting seats) and
 // never the raw body.
-import type { Booking, FieldError, Session, Show, ShowDetail, ShowPage, User } from "./types";
+import type { Booking, FieldError, Layout, Session, Show, ShowDetail, ShowPage, User } from "./types";
 
 /** A failed call: an HTTP error answer, or no answer at all (`status` 0). */
 export class ApiError extends Error {
@@ -11,6 +11,10 @@ export class ApiError extends Error {
     readonly fieldErrors: FieldError[] = [],
     readonly conflictingSeats: number[] = [],
     readonly retryAfterSeconds: number | null = null,
+    /** The problem's `type`, e.g. "/problems/no-adjacent-seats". */
+    readonly type: string | null = null,
+    /** With no-adjacent-seats: the largest block of seats free now that matches. */
+    readonly largestBlock: number | null = null,
   ) {
     super(message);
     this.name = "ApiError";
@@ -71,6 +75,8 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
     fieldErrors,
     conflictingSeats,
     Number.isFinite(retryAfter) ? retryAfter : null,
+    typeof problem.type === "string" ? problem.type : null,
+    Number.isInteger(problem.largestBlock) ? (problem.largestBlock as number) : null,
   );
 }
 
@@ -88,11 +94,10 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-export interface NewBooking {
-  showId: string;
-  seats: number[];
-  hold: boolean;
-}
+/** Seats by number, or the best available that fit a request (a show on a venue only). */
+export type NewBooking =
+  | { showId: string; seats: number[]; hold: boolean }
+  | { showId: string; quantity: number; section?: string; category?: string; accessible?: boolean; hold: boolean };
 
 export interface NewShow {
   name: string;
@@ -143,6 +148,11 @@ export class ApiClient {
 
   getShow(id: string): Promise<ShowDetail> {
     return this.request("GET", `/api/shows/${encodeURIComponent(id)}`);
+  }
+
+  /** The seating plan of the show's venue; the browser keeps it by its ETag. */
+  getShowLayout(id: string): Promise<Layout> {
+    return this.request("GET", `/api/shows/${encodeURIComponent(id)}/layout`);
   }
 
   createShow(body: NewShow): Promise<Show> {

@@ -20,13 +20,72 @@ export interface Show {
   name: string;
   startTime: string;
   totalSeats: number;
+  /** Seats neither taken, held nor blocked. */
   availableSeats: number;
   createdAt: string;
+  /** The venue whose seating plan the show uses; null for numbered seats only. */
+  venueId: string | null;
+}
+
+export interface ShowSection {
+  key: string;
+  label: string;
+  totalSeats: number;
+  availableSeats: number;
 }
 
 export interface ShowDetail extends Show {
   /** Confirmed and unexpired held seats, sorted. */
   takenSeats: number[];
+  /** Seats that are not for sale (house seats, broken seats), sorted. */
+  blockedSeats: number[];
+  /** The venue's sections in plan order; empty without a venue. */
+  sections: ShowSection[];
+}
+
+/** A venue's seating plan (API.md, "Seating plans"). */
+export interface Layout {
+  version: number;
+  stage?: LayoutStage;
+  categories?: LayoutCategory[];
+  sections: LayoutSection[];
+}
+
+export interface LayoutStage {
+  x: number;
+  y: number;
+  label?: string;
+}
+
+export interface LayoutCategory {
+  key: string;
+  label: string;
+  /** "#RRGGBB". */
+  color: string;
+}
+
+export interface LayoutSection {
+  key: string;
+  label: string;
+  /** Front (nearest the stage) to back. */
+  rows: LayoutRow[];
+}
+
+export interface LayoutRow {
+  label: string;
+  /** Left to right. */
+  seats: LayoutSeat[];
+}
+
+export interface LayoutSeat {
+  n: number;
+  label: string;
+  x?: number;
+  y?: number;
+  category?: string;
+  accessible?: boolean;
+  companion?: boolean;
+  aisleBefore?: boolean;
 }
 
 export interface ShowPage {
@@ -42,6 +101,8 @@ export interface Booking {
   userId: string;
   userName: string;
   seats: number[];
+  /** One per seat, in the same order: "Stalls, Row A, Seat 3", or "Seat 12" without a venue. */
+  seatLabels: string[];
   status: BookingStatus;
   createdAt: string;
   /** Set while the booking is a PENDING hold. */

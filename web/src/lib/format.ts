@@ -26,6 +26,22 @@ export function listSeats(seats: readonly number[]): string {
   return `seats ${sorted.slice(0, -1).join(", ")} and ${sorted[sorted.length - 1]}`;
 }
 
+/** "A", "A and B", "A, B and C". */
+export function listNames(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? "";
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/**
+ * A booking's seats for a sentence: by their labels on a venue ("Stalls, Row A, Seat 3 and
+ * Stalls, Row A, Seat 4"), else by number ("seats 3 and 4").
+ */
+export function bookedSeats(booking: { seats: readonly number[]; seatLabels?: readonly string[] }): string {
+  const labels = booking.seatLabels ?? [];
+  const plain = labels.length !== booking.seats.length || labels.every((label, i) => label === `Seat ${booking.seats[i]}`);
+  return plain ? listSeats(booking.seats) : listNames(labels);
+}
+
 /** The text with a capital first letter, to start a sentence. */
 export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -2,7 +2,7 @@
 // lets the show page refresh the map.
 import { useEffect, useRef } from "react";
 import type { Booking } from "../../api/types";
-import { seatsSentence } from "../../lib/format";
+import { bookedSeats, capitalize } from "../../lib/format";
 import { useNow } from "../../lib/hooks";
 import { describeRemaining, formatRemaining, remainingMs } from "../../lib/countdown";
 
@@ -30,7 +30,7 @@ export function HoldPanel({ hold, serverOffsetMs, busy, onConfirm, onRelease, on
 
   return (
     <section className="hold" aria-label="Your hold">
-      <p className="hold-title">{seatsSentence(hold.seats, "is", "are")} held for you</p>
+      <p className="hold-title">{capitalize(bookedSeats(hold))} {hold.seats.length === 1 ? "is" : "are"} held for you</p>
       <p className="hold-timer">
         Time left to confirm{" "}
         <span role="timer" className={left < 30_000 ? "countdown countdown-urgent" : "countdown"} aria-label={describeRemaining(left)}>

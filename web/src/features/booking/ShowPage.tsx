@@ -3,14 +3,19 @@
 import { Link } from "../../app/router";
 import { Callout, ErrorMessage, Loading } from "../../components/Status";
 import { countSeats, formatShowTime, seatsLeft } from "../../lib/format";
+import { BestAvailableForm } from "./BestAvailableForm";
 import { HoldPanel } from "./HoldPanel";
 import { SeatMap } from "./SeatMap";
 import { useShowBooking } from "./useShowBooking";
+import { VenueSeatMap } from "./VenueSeatMap";
+
+/** The most seats best available offers to pick at once (the server's default limit is 10). */
+const bestAvailableMax = 10;
 
 export function ShowPage({ showId }: { showId: string }) {
   const {
-    user, serverOffsetMs, show, loadError, refreshShow, taken, mySeats, holds, selected, conflicts, message, busy,
-    book, settle, onHoldExpired, toggle, clearSelection,
+    user, serverOffsetMs, show, hall, hallError, loadError, refreshShow, taken, blocked, mySeats, holds, selected,
+    selectedNames, conflicts, message, busy, book, bookBest, settle, onHoldExpired, toggle, clearSelection,
   } = useShowBooking(showId);
 
   if (!show) {
@@ -35,14 +40,32 @@ export function ShowPage({ showId }: { showId: string }) {
       {loadError && <Callout kind="warning">The seat map could not be refreshed. It may be out of date.</Callout>}
       <div className="show-layout">
         <section className="panel map-panel" aria-label="Seats">
-          <SeatMap
-            totalSeats={show.totalSeats}
-            taken={taken}
-            mine={mySeats}
-            conflicts={conflicts}
-            selected={selected}
-            onToggle={toggle}
-          />
+          {show.venueId === null
+            ? (
+              <SeatMap
+                totalSeats={show.totalSeats}
+                taken={taken}
+                mine={mySeats}
+                conflicts={conflicts}
+                selected={selected}
+                onToggle={toggle}
+              />
+            )
+            : hall
+              ? (
+                <VenueSeatMap
+                  hall={hall}
+                  taken={taken}
+                  blocked={blocked}
+                  mine={mySeats}
+                  conflicts={conflicts}
+                  selected={selected}
+                  onToggle={toggle}
+                />
+              )
+              : hallError
+                ? <ErrorMessage message="The seating plan could not be loaded." onRetry={() => { void refreshShow(); }} />
+                : <Loading label="Loading the seating plan…" />}
         </section>
         <aside className="panel side-panel" aria-label="Your booking">
           {message && <Callout kind={message.kind}>{message.text}</Callout>}
@@ -62,7 +85,7 @@ export function ShowPage({ showId }: { showId: string }) {
             ? <p className="muted">{show.availableSeats > 0 ? "No seats selected. Pick free seats on the map." : "This show is sold out."}</p>
             : (
               <p className="selection">
-                <strong>{countSeats(selected.length)}</strong>: {selected.join(", ")}{" "}
+                <strong>{countSeats(selected.length)}</strong>: {selectedNames ? selectedNames.join("; ") : selected.join(", ")}{" "}
                 <button type="button" className="link-button" onClick={clearSelection}>Clear</button>
               </p>
             )}
@@ -82,6 +105,16 @@ export function ShowPage({ showId }: { showId: string }) {
             </p>
           )}
           <p className="hint">Book takes the seats at once. Hold keeps them for you for a few minutes while you decide.</p>
+          {hall && show.availableSeats > 0 && (
+            <BestAvailableForm
+              hall={hall}
+              sections={show.sections}
+              maxSeats={bestAvailableMax}
+              busy={busy !== null}
+              signedIn={user !== null}
+              onRequest={(request) => { void bookBest(request); }}
+            />
+          )}
         </aside>
       </div>
     </article>

@@ -5,7 +5,7 @@ import type { ShowDetail } from "../../api/types";
 
 const show: ShowDetail = {
   id: "s", name: "Hamlet", startTime: "2031-01-01T20:00:00Z", totalSeats: 10, availableSeats: 8,
-  createdAt: "2030-01-01T00:00:00Z", takenSeats: [2, 5],
+  createdAt: "2030-01-01T00:00:00Z", takenSeats: [2, 5], venueId: null, blockedSeats: [], sections: [],
 };
 
 test("a seats event takes and frees seats and keeps the count of free seats right", () => {
@@ -25,4 +25,18 @@ test("a snapshot replaces the taken seats", () => {
   const fresh = withTakenSeats(show, [10, 3]);
   assert.deepEqual(fresh.takenSeats, [3, 10]);
   assert.equal(fresh.availableSeats, 8);
+});
+
+test("blocked seats count as unavailable; the stream blocks as taken and unblocks as freed", () => {
+  const withBlocks: ShowDetail = { ...show, blockedSeats: [9], availableSeats: 7 };
+  const blocked = applySeatChange(withBlocks, { taken: [9, 3], freed: [] });
+  assert.deepEqual(blocked.takenSeats, [2, 3, 5], "a blocked seat reported as taken stays blocked, not sold");
+  assert.deepEqual(blocked.blockedSeats, [9]);
+  assert.equal(blocked.availableSeats, 6);
+  const unblocked = applySeatChange(withBlocks, { taken: [], freed: [9] });
+  assert.deepEqual(unblocked.blockedSeats, []);
+  assert.equal(unblocked.availableSeats, 8);
+  const snapshot = withTakenSeats(withBlocks, [2, 9]);
+  assert.deepEqual(snapshot.takenSeats, [2]);
+  assert.equal(snapshot.availableSeats, 8);
 });

@@ -7,18 +7,25 @@ export interface SeatChange {
   freed: number[];
 }
 
-/** The show with a change applied: seats taken or freed, and the count of free seats to match. */
+/**
+ * The show with a change applied: seats taken or freed, and the count of free seats to match.
+ * The stream reports a seat blocked as taken and unblocked as freed, so a freed seat leaves
+ * the blocked ones too (a blocked one stays blocked until the next read says otherwise).
+ */
 export function applySeatChange(show: ShowDetail, change: SeatChange): ShowDetail {
   const taken = new Set(show.takenSeats);
-  for (const seat of change.freed) taken.delete(seat);
-  for (const seat of change.taken) taken.add(seat);
-  return withTakenSeats(show, [...taken]);
+  const blocked = new Set(show.blockedSeats ?? []);
+  for (const seat of change.freed) { taken.delete(seat); blocked.delete(seat); }
+  for (const seat of change.taken) if (!blocked.has(seat)) taken.add(seat);
+  return withTakenSeats({ ...show, blockedSeats: [...blocked].sort((a, b) => a - b) }, [...taken]);
 }
 
-/** The show with exactly these seats taken. */
+/** The show with exactly these seats unavailable (a snapshot lists blocked seats among them). */
 export function withTakenSeats(show: ShowDetail, seats: number[]): ShowDetail {
-  const takenSeats = [...seats].sort((a, b) => a - b);
-  return { ...show, takenSeats, availableSeats: Math.max(0, show.totalSeats - takenSeats.length) };
+  const blocked = show.blockedSeats ?? [];
+  const blockedSet = new Set(blocked);
+  const takenSeats = [...seats].filter((seat) => !blockedSet.has(seat)).sort((a, b) => a - b);
+  return { ...show, takenSeats, availableSeats: Math.max(0, show.totalSeats - takenSeats.length - blocked.length) };
 }
 
 function parse(data: string): unknown {

@@ -7,11 +7,14 @@ import { ApiError } from "../../api/client";
 import type { Booking, ShowDetail } from "../../api/types";
 import { useAuth } from "../../lib/AuthContext";
 import { remainingMs } from "../../lib/countdown";
-import { listSeats, seatsSentence } from "../../lib/format";
+import { bookedSeats, capitalize, listNames } from "../../lib/format";
 import { usePolling, useTitle } from "../../lib/hooks";
 import { newIdempotencyKey } from "./idempotency";
 import { applySeatChange, useLiveSeats } from "./liveSeats";
 import { keepFree, toggleSeat } from "./seatGrid";
+import type { BestAvailableRequest } from "./BestAvailableForm";
+import type { Hall } from "./venuePlan";
+import { hallOf, seatNames } from "./venuePlan";
 
 /** How often the map asks for changes while it is on screen and the live stream is down. */
 const refreshEveryMs = 4000;
@@ -30,6 +33,8 @@ export function useShowBooking(showId: string) {
   const [conflicts, setConflicts] = useState<ReadonlySet<number>>(new Set());
   const [message, setMessage] = useState<Message | null>(null);
   const [busy, setBusy] = useState<Busy>(null);
+  const [hall, setHall] = useState<Hall | null>(null);
+  const [hallError, setHallError] = useState(false);
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
   useTitle(show?.name ?? "Show");
@@ -53,12 +58,28 @@ export function useShowBooking(showId: string) {
     }
   }, [api, user, showId]);
 
-  useEffect(() => { setShow(null); setSelected([]); setConflicts(new Set()); setMessage(null); void refreshShow(); }, [refreshShow]);
+  useEffect(() => {
+    setShow(null); setHall(null); setHallError(false); setSelected([]); setConflicts(new Set()); setMessage(null);
+    void refreshShow();
+  }, [refreshShow]);
+  // The plan of the show's venue, once: it never changes.
+  const venueId = show?.venueId ?? null;
+  useEffect(() => {
+    if (venueId === null) return undefined;
+    let current = true;
+    api.getShowLayout(showId)
+      .then((layout) => { if (current) setHall(hallOf(layout)); })
+      .catch(() => { if (current) setHallError(true); });
+    return () => { current = false; };
+  }, [api, showId, venueId]);
   useEffect(() => { void refreshMine(); }, [refreshMine]);
   const live = useLiveSeats(showId, show !== null, (change) => setShow((current) => (current ? change(current) : current)));
   usePolling(() => { void refreshShow(); }, live ? refreshWhileLiveMs : refreshEveryMs, show !== null);
 
   const taken = useMemo(() => new Set(show?.takenSeats ?? []), [show]);
+  const blocked = useMemo(() => new Set(show?.blockedSeats ?? []), [show]);
+  /** Seats for a sentence: "Stalls, Row A, Seat 3 and …" on a venue, "seats 3 and 4" otherwise. */
+  const named = (seats: readonly number[]) => (hall ? listNames(seatNames(seats, hall)) : bookedSeats({ seats }));
   const now = Date.now();
   const active = mine.filter((booking) =>
     booking.status === "CONFIRMED"
@@ -70,12 +91,13 @@ export function useShowBooking(showId: string) {
 
   // When a refresh shows that someone else took a selected seat, say so and drop it.
   useEffect(() => {
-    const lost = selectedRef.current.filter((seat) => taken.has(seat));
-    setConflicts((previous) => new Set([...previous, ...lost].filter((seat) => taken.has(seat))));
+    const gone = (seat: number) => taken.has(seat) || blocked.has(seat);
+    const lost = selectedRef.current.filter(gone);
+    setConflicts((previous) => new Set([...previous, ...lost].filter(gone)));
     if (lost.length === 0) return;
-    setSelected((current) => keepFree(current, (seat) => !taken.has(seat)));
-    setMessage({ kind: "warning", text: `${seatsSentence(lost, "was", "were")} just taken by someone else.` });
-  }, [taken]);
+    setSelected((current) => keepFree(current, (seat) => !gone(seat)));
+    setMessage({ kind: "warning", text: `${capitalize(named(lost))} ${lost.length === 1 ? "was" : "were"} just taken by someone else.` });
+  }, [taken, blocked]);
 
   const afterAction = () => { void refreshShow(); void refreshMine(); };
 
@@ -92,12 +114,31 @@ export function useShowBooking(showId: string) {
       setSelected([]);
       setMine((current) => [booking, ...current]);
       // A hold speaks for itself in its panel, with the time left.
-      setMessage(hold ? null : { kind: "success", text: `Booked! ${seatsSentence(booking.seats, "is", "are")} yours.` });
+      setMessage(hold ? null : { kind: "success", text: `Booked! ${capitalize(bookedSeats(booking))} ${isAre(booking.seats)} yours.` });
     } catch (error) {
-      setMessage(bookingFailure(error, (lost) => {
+      setMessage(bookingFailure(error, named, (lost) => {
         setConflicts((previous) => new Set([...previous, ...lost]));
         setSelected((current) => current.filter((seat) => !lost.includes(seat)));
       }));
+    } finally {
+      setBusy(null);
+      afterAction();
+    }
+  };
+
+  /** Best available: the server picks the seats, books or holds them, and says which. */
+  const bookBest = async (request: BestAvailableRequest) => {
+    setBusy(request.hold ? "hold" : "book");
+    setMessage(null);
+    try {
+      const booking = await api.createBooking({ showId, ...request }, newIdempotencyKey());
+      setMine((current) => [booking, ...current]);
+      const seats = capitalize(bookedSeats(booking));
+      setMessage(request.hold
+        ? { kind: "success", text: `Held for you: ${seats}. Confirm the hold to keep them.` }
+        : { kind: "success", text: `Booked! You got ${seats}.` });
+    } catch (error) {
+      setMessage(bestAvailableFailure(error, request));
     } finally {
       setBusy(null);
       afterAction();
@@ -110,9 +151,10 @@ export function useShowBooking(showId: string) {
     try {
       const updated = action === "confirm" ? await api.confirmBooking(hold.id) : await api.cancelBooking(hold.id);
       setMine((current) => current.map((booking) => (booking.id === updated.id ? updated : booking)));
+      const seats = capitalize(bookedSeats(updated));
       setMessage(action === "confirm"
-        ? { kind: "success", text: `Confirmed! ${seatsSentence(updated.seats, "is", "are")} yours.` }
-        : { kind: "info", text: `Hold released. ${seatsSentence(updated.seats, "is", "are")} free again.` });
+        ? { kind: "success", text: `Confirmed! ${seats} ${isAre(updated.seats)} yours.` }
+        : { kind: "info", text: `Hold released. ${seats} ${isAre(updated.seats)} free again.` });
     } catch (error) {
       const text = error instanceof ApiError && error.status === 410
         ? "Your hold expired before it was confirmed, so the seats were released."
@@ -126,30 +168,49 @@ export function useShowBooking(showId: string) {
 
   const onHoldExpired = useCallback((hold: Booking) => {
     setMine((current) => current.map((booking) => (booking.id === hold.id ? { ...booking, status: "EXPIRED", expiresAt: null } : booking)));
-    setMessage({ kind: "warning", text: `Your hold on ${listSeats(hold.seats)} has expired and the seats were released. Pick seats again to book.` });
+    setMessage({ kind: "warning", text: `Your hold on ${bookedSeats(hold)} has expired and the seats were released. Pick seats again to book.` });
     // The server counts a lapsed hold's seats as free at once; the map need not wait to hear it.
     setShow((current) => (current ? applySeatChange(current, { taken: [], freed: hold.seats }) : current));
   }, []);
 
   return {
-    user, serverOffsetMs: api.serverOffsetMs, show, loadError, refreshShow, taken, mySeats, holds, selected,
-    conflicts, message, busy, book, settle, onHoldExpired,
+    user, serverOffsetMs: api.serverOffsetMs, show, hall, hallError, loadError, refreshShow, taken, blocked, mySeats,
+    holds, selected, selectedNames: hall ? seatNames(selected, hall) : null, conflicts, message, busy, book, bookBest,
+    settle, onHoldExpired,
     toggle: (seat: number) => { setSelected((current) => toggleSeat(current, seat)); },
     clearSelection: () => setSelected([]),
   };
 }
 
+const isAre = (seats: readonly number[]) => (seats.length === 1 ? "is" : "are");
+
 /** What to tell the visitor when a booking fails; `markTaken` gets the seats someone else took. */
-function bookingFailure(error: unknown, markTaken: (seats: number[]) => void): Message {
+function bookingFailure(error: unknown, named: (seats: readonly number[]) => string, markTaken: (seats: number[]) => void): Message {
   if (!(error instanceof ApiError)) return { kind: "error", text: "That did not work. Please try again." };
   if (error.status === 409 && error.conflictingSeats.length > 0) {
     markTaken(error.conflictingSeats);
     const lost = error.conflictingSeats;
     return {
       kind: "error",
-      text: `${seatsSentence(lost, "was", "were")} just taken by someone else. `
+      text: `${capitalize(named(lost))} ${lost.length === 1 ? "was" : "were"} just taken by someone else. `
         + "Your other seats are still selected.",
     };
   }
   return { kind: "error", text: error.fieldMessage("seats") ?? error.message };
+}
+
+/** What to tell the visitor when best available finds nothing, or fails. */
+export function bestAvailableFailure(error: unknown, request: { quantity: number }): Message {
+  if (!(error instanceof ApiError)) return { kind: "error", text: "That did not work. Please try again." };
+  if (error.type === "/problems/no-adjacent-seats") {
+    const largest = error.largestBlock ?? 0;
+    return {
+      kind: "warning",
+      text: largest === 0
+        ? "No free seats match what you asked for. Try another section or category."
+        : `No ${request.quantity} seats side by side are free; the most together now is ${largest}. `
+          + "Ask for fewer, or pick seats on the map.",
+    };
+  }
+  return { kind: "error", text: error.fieldMessage("quantity") ?? error.fieldMessage("section") ?? error.message };
 }

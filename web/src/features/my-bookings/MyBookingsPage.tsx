@@ -3,7 +3,7 @@ import { useEffect, useRef } from "react";
 import type { Booking } from "../../api/types";
 import { Link } from "../../app/router";
 import { formatRemaining, remainingMs } from "../../lib/countdown";
-import { capitalize, formatClock, formatShowTime, listSeats } from "../../lib/format";
+import { bookedSeats, capitalize, formatClock, formatShowTime } from "../../lib/format";
 import { useNow, useTitle } from "../../lib/hooks";
 import { Callout, Empty, ErrorMessage, Loading } from "../../components/Status";
 import { useMyBookings } from "./useMyBookings";
@@ -59,7 +59,7 @@ export function MyBookingsPage() {
                     {show ? <Link to={`/shows/${encodeURIComponent(show.id)}`}>{show.name}</Link> : show === null ? "Show no longer listed" : "Loading show…"}
                   </h2>
                   {show && <p className="muted"><time dateTime={show.startTime}>{formatShowTime(show.startTime)}</time></p>}
-                  <p>{capitalize(listSeats(booking.seats))}</p>
+                  <p>{capitalize(bookedSeats(booking))}</p>
                   {booking.status === "PENDING" && booking.expiresAt && left > 0 && (
                     <p className="hint">Hold ends at {formatClock(booking.expiresAt)} ({formatRemaining(left)} left). Confirm it to keep the seats.</p>
                   )}
@@ -102,7 +102,7 @@ function CancelConfirmation({ booking, showName, busy, onCancel, onKeep }: {
   const titleId = `cancel-${booking.id}`;
   return (
     <div className="confirm-box" role="alertdialog" aria-labelledby={titleId}>
-      <p id={titleId}><strong>Cancel {listSeats(booking.seats)} for {showName}?</strong> The seats go back on sale at once.</p>
+      <p id={titleId}><strong>Cancel {bookedSeats(booking)} for {showName}?</strong> The seats go back on sale at once.</p>
       <div className="actions">
         <button type="button" className="button button-danger" disabled={busy} onClick={onCancel}>{busy ? "Cancelling…" : "Cancel booking"}</button>
         <button type="button" ref={keep} className="button button-secondary" disabled={busy} onClick={onKeep}>Keep booking</button>
