@@ -120,3 +120,90 @@ def blocked_seats_live(ctx):
     stream.close()
     status, headers, layout = server.call("GET", f"/api/shows/{show}/layout")
     expect(status == 200 and layout["sections"][0]["key"] == "hall" and headers.get("ETag"), f"layout {status}")
+
+
+def two_section_plan():
+    """400 seats: Stalls, 10 rows of 30 with aisles after seats 10 and 20, each row's first
+    seat accessible and its second a companion; Balcony, 4 rows of 25."""
+    sections, n = [], 0
+    for key, label, rows, per_row, aisles in (("stalls", "Stalls", 10, 30, (10, 20)), ("balcony", "Balcony", 4, 25, ())):
+        section_rows = []
+        for r in range(rows):
+            seats = []
+            for i in range(1, per_row + 1):
+                n += 1
+                seat = {"n": n, "label": str(i)}
+                if i - 1 in aisles:
+                    seat["aisleBefore"] = True
+                if key == "stalls" and i == 1:
+                    seat["accessible"] = True
+                if key == "stalls" and i == 2:
+                    seat["companion"] = True
+                seats.append(seat)
+            section_rows.append({"label": chr(65 + r), "seats": seats})
+        sections.append({"key": key, "label": label, "rows": section_rows})
+    return {"version": 1, "sections": sections}
+
+
+@check("32 best-available buyers (1 to 4 seats, some accessible) until nothing fits: blocks side by side, none twice")
+def best_available_until_full(ctx):
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .harness import signup
+    server = ctx.server
+    admin = admin_token(server)
+    plan = two_section_plan()
+    show = show_on_venue(server, admin, plan)
+    place = {}  # seat -> (section, row, index, aisle before, accessible, companion)
+    for s, section in enumerate(plan["sections"]):
+        for r, row in enumerate(section["rows"]):
+            for i, seat in enumerate(row["seats"]):
+                place[seat["n"]] = (s, r, i, seat.get("aisleBefore", False), seat.get("accessible", False),
+                                    seat.get("companion", False))
+    users = [signup(server, f"F{i}")[0] for i in range(32)]
+
+    def buyer(k):
+        rng, token, got = random.Random(k), users[k], []
+        exhausted = {False: False, True: False}
+        while not all(exhausted.values()):
+            accessible = rng.random() < 0.2 and not exhausted[True]
+            if exhausted[accessible]:
+                accessible = not accessible
+            quantity = rng.randint(1, 4)
+            while True:
+                status, _, body = server.call("POST", "/api/bookings", {"showId": show, "quantity": quantity,
+                                                                        "accessible": accessible}, token=token)
+                if status == 201:
+                    got.append((body, accessible))
+                    break
+                expect(status == 409 and body.get("type") == "/problems/no-adjacent-seats", f"{status} {body}")
+                if body["largestBlock"] == 0:
+                    exhausted[accessible] = True
+                    break
+                quantity = min(quantity - 1, body["largestBlock"])
+                if quantity == 0:
+                    break
+        return got
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        bought = [booking for result in pool.map(buyer, range(32)) for booking in result]
+    seats = [seat for booking, _ in bought for seat in booking["seats"]]
+    expect(len(seats) == len(set(seats)), "a seat was sold twice")
+    for booking, accessible in bought:
+        block = [place[seat] for seat in booking["seats"]]
+        same_row = len({(p[0], p[1]) for p in block}) == 1
+        indexes = sorted(p[2] for p in block)
+        side_by_side = indexes == list(range(indexes[0], indexes[0] + len(indexes)))
+        no_aisle = not any(p[3] for p in block if p[2] != indexes[0])
+        expect(same_row and side_by_side and no_aisle, f"not one block in one row: {booking['seatLabels']}")
+        if accessible:
+            expect(any(p[4] for p in block), f"an accessible request without an accessible seat: {booking['seatLabels']}")
+        else:
+            expect(not any(p[4] or p[5] for p in block), f"accessible seats to a request without: {booking['seatLabels']}")
+    status, _, detail = server.call("GET", f"/api/shows/{show}")
+    expect(detail["takenSeats"] == sorted(seats), "taken seats differ from the acknowledged ones")
+    free = set(range(1, 401)) - set(seats)
+    # What is left no request can take: companion seats whose accessible neighbour is gone.
+    expect(all(place[seat][5] for seat in free), f"seats left that a request could take: {sorted(free)[:10]}")
+    print(f"       {len(bought)} bookings, {len(seats)} seats, {len(free)} companion seats left", flush=True)
