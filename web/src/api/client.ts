@@ -1,7 +1,7 @@
 // The one module that talks to the server. Every failure becomes an ApiError that carries
 // what the screens need (a sentence for people, field errors, conflicting seats) and
 // never the raw body.
-import type { Booking, FieldError, Layout, Session, Show, ShowDetail, ShowPage, User } from "./types";
+import type { Booking, FieldError, Layout, Session, Show, ShowDetail, ShowPage, User, Venue, VenueSummary } from "./types";
 
 /** A failed call: an HTTP error answer, or no answer at all (`status` 0). */
 export class ApiError extends Error {
@@ -99,11 +99,8 @@ export type NewBooking =
   | { showId: string; seats: number[]; hold: boolean }
   | { showId: string; quantity: number; section?: string; category?: string; accessible?: boolean; hold: boolean };
 
-export interface NewShow {
-  name: string;
-  startTime: string;
-  totalSeats: number;
-}
+/** Numbered seats, or a venue whose plan gives the seats. */
+export type NewShow = { name: string; startTime: string } & ({ totalSeats: number } | { venueId: string });
 
 /** Typed calls to the Marquee API (shared/API.md). */
 export class ApiClient {
@@ -153,6 +150,21 @@ export class ApiClient {
   /** The seating plan of the show's venue; the browser keeps it by its ETag. */
   getShowLayout(id: string): Promise<Layout> {
     return this.request("GET", `/api/shows/${encodeURIComponent(id)}/layout`);
+  }
+
+  /** Replaces the show's blocked seats (admins); answers with them, sorted. */
+  setBlockedSeats(id: string, seats: number[]): Promise<{ seats: number[] }> {
+    return this.request("PUT", `/api/shows/${encodeURIComponent(id)}/blocked-seats`, { seats });
+  }
+
+  /** Admins: a venue from a seating plan; 422 names each problem by its member path. */
+  createVenue(body: { name: string; layout: Layout }): Promise<Venue> {
+    return this.request("POST", "/api/venues", body);
+  }
+
+  /** Admins: every venue, newest first, without its plan. */
+  listVenues(): Promise<VenueSummary[]> {
+    return this.request<{ items: VenueSummary[] }>("GET", "/api/venues").then((page) => page.items);
   }
 
   createShow(body: NewShow): Promise<Show> {

@@ -43,6 +43,17 @@ export interface ShowDetail extends Show {
   sections: ShowSection[];
 }
 
+export interface VenueSummary {
+  id: string;
+  name: string;
+  totalSeats: number;
+  createdAt: string;
+}
+
+export interface Venue extends VenueSummary {
+  layout: Layout;
+}
+
 /** A venue's seating plan (API.md, "Seating plans"). */
 export interface Layout {
   version: number;

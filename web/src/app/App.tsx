@@ -4,6 +4,7 @@ import { useAuth } from "../lib/AuthContext";
 import { AccountPage } from "../features/account/AccountPage";
 import { AuthPage } from "../features/auth/AuthPage";
 import { NewShowPage } from "../features/admin/NewShowPage";
+import { VenueBuilderPage } from "../features/admin/VenueBuilderPage";
 import { MyBookingsPage } from "../features/my-bookings/MyBookingsPage";
 import { ShowPage } from "../features/booking/ShowPage";
 import { ShowsPage } from "../features/shows/ShowsPage";
@@ -44,6 +45,7 @@ function Screen({ pathname }: { pathname: string }) {
   if (pathname === "/login") return <AuthPage key="login" mode="login" />;
   if (pathname === "/signup") return <AuthPage key="signup" mode="signup" />;
   if (pathname === "/admin/shows/new") return <NewShowPage />;
+  if (pathname === "/admin/venues/new") return <VenueBuilderPage />;
   return <NotFound />;
 }
 
@@ -61,6 +63,7 @@ function Header() {
           <Link to="/" aria-current={here("/")}>Shows</Link>
           {user && <Link to="/bookings" aria-current={here("/bookings")}>My bookings</Link>}
           {user?.role === "admin" && <Link to="/admin/shows/new" aria-current={here("/admin/shows/new")}>New show</Link>}
+          {user?.role === "admin" && <Link to="/admin/venues/new" aria-current={here("/admin/venues/new")}>New venue</Link>}
         </nav>
         <div className="account">
           {user ? (

@@ -1,9 +1,11 @@
-// Admins create shows: name, start date and time (in the admin's own time zone), seats.
-import { useState } from "react";
+// Admins create shows: name, start date and time (in the admin's own time zone), and either
+// a number of seats or a venue whose seating plan the show uses.
+import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { ApiError } from "../../api/client";
-import type { Show } from "../../api/types";
-import { Link } from "../../app/router";
+import type { NewShow } from "../../api/client";
+import type { Show, VenueSummary } from "../../api/types";
+import { Link, useRouter } from "../../app/router";
 import { useAuth } from "../../lib/AuthContext";
 import { Field } from "../../components/Field";
 import { formatShowTime, rfc3339 } from "../../lib/format";
@@ -15,34 +17,45 @@ export interface NewShowForm {
   date: string;
   time: string;
   seats: string;
+  /** The venue's id, or "" for numbered seats. */
+  venueId: string;
 }
 
 /**
  * The API body for the form, or the errors to show by field. Only what the API cannot
  * check itself is checked here: that a date and time were given and make a moment.
  */
-export function showFromForm(form: NewShowForm): { body: { name: string; startTime: string; totalSeats: number } } | { errors: Record<string, string> } {
+export function showFromForm(form: NewShowForm): { body: NewShow } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const start = new Date(`${form.date}T${form.time}`);
   if (!form.date) errors.date = "Choose the date of the show.";
   if (!form.time) errors.time = "Choose the time the show starts.";
   if (form.date && form.time && Number.isNaN(start.getTime())) errors.date = "Enter a real date and time.";
   const seats = Number(form.seats);
-  if (form.seats.trim() === "" || !Number.isInteger(seats)) errors.seats = "Enter a whole number of seats.";
+  if (!form.venueId && (form.seats.trim() === "" || !Number.isInteger(seats))) errors.seats = "Enter a whole number of seats.";
   if (Object.keys(errors).length > 0) return { errors };
-  return { body: { name: form.name, startTime: rfc3339(start), totalSeats: seats } };
+  const startTime = rfc3339(start);
+  return { body: form.venueId ? { name: form.name, startTime, venueId: form.venueId } : { name: form.name, startTime, totalSeats: seats } };
 }
 
-const emptyForm: NewShowForm = { name: "", date: "", time: "", seats: "" };
+const emptyForm: NewShowForm = { name: "", date: "", time: "", seats: "", venueId: "" };
 
 export function NewShowPage() {
   const { api, user } = useAuth();
-  const [form, setForm] = useState<NewShowForm>(emptyForm);
+  const { location } = useRouter();
+  const [form, setForm] = useState<NewShowForm>(() => ({ ...emptyForm, venueId: new URLSearchParams(location.search).get("venue") ?? "" }));
+  const [venues, setVenues] = useState<VenueSummary[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [created, setCreated] = useState<Show | null>(null);
   const [busy, setBusy] = useState(false);
   useTitle("New show");
+  const admin = user?.role === "admin";
+  useEffect(() => {
+    if (!admin) return;
+    api.listVenues().then(setVenues).catch(() => setVenues([]));
+  }, [api, admin]);
+  const venue = venues.find((candidate) => candidate.id === form.venueId);
 
   if (!user || user.role !== "admin") {
     return (
@@ -65,13 +78,14 @@ export function NewShowPage() {
     try {
       const show = await api.createShow(checked.body);
       setCreated(show);
-      setForm(emptyForm);
+      setForm({ ...emptyForm, venueId: form.venueId });
     } catch (error) {
       if (error instanceof ApiError && error.fieldErrors.length > 0) {
         setErrors({
           name: error.fieldMessage("name") ?? "",
           date: error.fieldMessage("startTime") ?? "",
           seats: error.fieldMessage("totalSeats") ?? "",
+          venue: error.fieldMessage("venueId") ?? "",
         });
       } else {
         setFailure(error instanceof ApiError ? error.message : "The show could not be created.");
@@ -100,7 +114,20 @@ export function NewShowPage() {
           <Field id="show-date" label="Date" type="date" value={form.date} onChange={set("date")} error={errors.date || undefined} />
           <Field id="show-time" label="Time" type="time" value={form.time} onChange={set("time")} error={errors.time || undefined} />
         </div>
-        <Field id="show-seats" label="Seats" type="number" inputMode="numeric" min={1} max={100000} value={form.seats} onChange={set("seats")} error={errors.seats || undefined} hint="1 to 100,000 numbered seats." />
+        <div className={errors.venue ? "field field-invalid" : "field"}>
+          <label htmlFor="show-venue" className="field-label">Venue</label>
+          <select id="show-venue" value={form.venueId} onChange={set("venueId")} aria-describedby="show-venue-hint">
+            <option value="">No venue: numbered seats</option>
+            {venues.map((candidate) => <option key={candidate.id} value={candidate.id}>{candidate.name} ({candidate.totalSeats} seats)</option>)}
+          </select>
+          <p id="show-venue-hint" className="field-hint">
+            {venue ? `The show uses the seating plan of ${venue.name}: ${venue.totalSeats} seats.` : <>A venue gives the show a seating plan. <Link to="/admin/venues/new">Build a venue</Link></>}
+          </p>
+          {errors.venue && <p className="field-error">{errors.venue}</p>}
+        </div>
+        {!form.venueId && (
+          <Field id="show-seats" label="Seats" type="number" inputMode="numeric" min={1} max={100000} value={form.seats} onChange={set("seats")} error={errors.seats || undefined} hint="1 to 100,000 numbered seats." />
+        )}
         <button type="submit" className="button button-primary" disabled={busy}>Create show</button>
       </form>
     </section>

@@ -2,7 +2,7 @@
 // accessible seat; the server picks seats side by side and books or holds them.
 import { useState } from "react";
 import type { FormEvent } from "react";
-import type { Hall } from "./venuePlan";
+import type { Hall } from "../../lib/venuePlan";
 
 export interface BestAvailableRequest {
   quantity: number;

@@ -4,18 +4,20 @@ import { Link } from "../../app/router";
 import { Callout, ErrorMessage, Loading } from "../../components/Status";
 import { countSeats, formatShowTime, seatsLeft } from "../../lib/format";
 import { BestAvailableForm } from "./BestAvailableForm";
+import { BlockedSeatsPanel } from "./BlockedSeatsPanel";
 import { HoldPanel } from "./HoldPanel";
 import { SeatMap } from "./SeatMap";
 import { useShowBooking } from "./useShowBooking";
-import { VenueSeatMap } from "./VenueSeatMap";
+import { VenueSeatMap } from "../../components/VenueSeatMap";
 
 /** The most seats best available offers to pick at once (the server's default limit is 10). */
 const bestAvailableMax = 10;
 
 export function ShowPage({ showId }: { showId: string }) {
   const {
-    user, serverOffsetMs, show, hall, hallError, loadError, refreshShow, taken, blocked, mySeats, holds, selected,
+    user, serverOffsetMs, show, hall, hallError, loadError, refreshShow, taken, blocked, unavailable, mySeats, holds, selected,
     selectedNames, conflicts, message, busy, book, bookBest, settle, onHoldExpired, toggle, clearSelection,
+    setBlockedSeats, names,
   } = useShowBooking(showId);
 
   if (!show) {
@@ -44,7 +46,7 @@ export function ShowPage({ showId }: { showId: string }) {
             ? (
               <SeatMap
                 totalSeats={show.totalSeats}
-                taken={taken}
+                taken={unavailable}
                 mine={mySeats}
                 conflicts={conflicts}
                 selected={selected}
@@ -113,6 +115,15 @@ export function ShowPage({ showId }: { showId: string }) {
               busy={busy !== null}
               signedIn={user !== null}
               onRequest={(request) => { void bookBest(request); }}
+            />
+          )}
+          {user?.role === "admin" && (
+            <BlockedSeatsPanel
+              blocked={show.blockedSeats}
+              names={names}
+              selected={selected}
+              busy={busy !== null}
+              onChange={(seats) => { void setBlockedSeats(seats); }}
             />
           )}
         </aside>

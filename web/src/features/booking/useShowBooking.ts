@@ -13,8 +13,8 @@ import { newIdempotencyKey } from "./idempotency";
 import { applySeatChange, useLiveSeats } from "./liveSeats";
 import { keepFree, toggleSeat } from "./seatGrid";
 import type { BestAvailableRequest } from "./BestAvailableForm";
-import type { Hall } from "./venuePlan";
-import { hallOf, seatNames } from "./venuePlan";
+import type { Hall } from "../../lib/venuePlan";
+import { hallOf, seatNames } from "../../lib/venuePlan";
 
 /** How often the map asks for changes while it is on screen and the live stream is down. */
 const refreshEveryMs = 4000;
@@ -22,7 +22,7 @@ const refreshEveryMs = 4000;
 const refreshWhileLiveMs = 30_000;
 
 export type Message = { kind: "success" | "info" | "warning" | "error"; text: string };
-export type Busy = "book" | "hold" | "confirm" | "release" | null;
+export type Busy = "book" | "hold" | "confirm" | "release" | "block" | null;
 
 export function useShowBooking(showId: string) {
   const { api, user } = useAuth();
@@ -78,6 +78,8 @@ export function useShowBooking(showId: string) {
 
   const taken = useMemo(() => new Set(show?.takenSeats ?? []), [show]);
   const blocked = useMemo(() => new Set(show?.blockedSeats ?? []), [show]);
+  /** Taken or blocked: what a map without a plan shows as not to be had. */
+  const unavailable = useMemo(() => new Set([...taken, ...blocked]), [taken, blocked]);
   /** Seats for a sentence: "Stalls, Row A, Seat 3 and …" on a venue, "seats 3 and 4" otherwise. */
   const named = (seats: readonly number[]) => (hall ? listNames(seatNames(seats, hall)) : bookedSeats({ seats }));
   const now = Date.now();
@@ -118,6 +120,26 @@ export function useShowBooking(showId: string) {
     } catch (error) {
       setMessage(bookingFailure(error, named, (lost) => {
         setConflicts((previous) => new Set([...previous, ...lost]));
+        setSelected((current) => current.filter((seat) => !lost.includes(seat)));
+      }));
+    } finally {
+      setBusy(null);
+      afterAction();
+    }
+  };
+
+  /** For admins: replaces the blocked seats; the seats picked to block leave the selection. */
+  const setBlockedSeats = async (seats: number[]) => {
+    setBusy("block");
+    setMessage(null);
+    try {
+      const answer = await api.setBlockedSeats(showId, seats);
+      selectedRef.current = [];
+      setSelected([]);
+      setShow((current) => (current ? { ...current, blockedSeats: answer.seats } : current));
+      setMessage({ kind: "info", text: answer.seats.length === 0 ? "Every seat is on sale." : `${answer.seats.length === 1 ? "1 seat is" : `${answer.seats.length} seats are`} not for sale.` });
+    } catch (error) {
+      setMessage(bookingFailure(error, named, (lost) => {
         setSelected((current) => current.filter((seat) => !lost.includes(seat)));
       }));
     } finally {
@@ -174,9 +196,9 @@ export function useShowBooking(showId: string) {
   }, []);
 
   return {
-    user, serverOffsetMs: api.serverOffsetMs, show, hall, hallError, loadError, refreshShow, taken, blocked, mySeats,
+    user, serverOffsetMs: api.serverOffsetMs, show, hall, hallError, loadError, refreshShow, taken, blocked, unavailable, mySeats,
     holds, selected, selectedNames: hall ? seatNames(selected, hall) : null, conflicts, message, busy, book, bookBest,
-    settle, onHoldExpired,
+    settle, onHoldExpired, setBlockedSeats, names: (seats: readonly number[]) => seatNames(seats, hall),
     toggle: (seat: number) => { setSelected((current) => toggleSeat(current, seat)); },
     clearSelection: () => setSelected([]),
   };

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Layout } from "../../api/types";
+import type { Layout } from "../api/types";
 import { hallOf, largestDrawnAtOnce, nextVenueSeat, partOf, seatName, seatNames } from "./venuePlan";
 
 // Stalls: row A 1 2 | 3 (an aisle before 3), row B 4 5 6 7; Balcony: row C 8 9.

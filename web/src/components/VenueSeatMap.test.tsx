@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderToStaticMarkup } from "react-dom/server";
-import type { Layout } from "../../api/types";
+import type { Layout } from "../api/types";
 import { VenueSeatMap } from "./VenueSeatMap";
-import { hallOf } from "./venuePlan";
+import { hallOf } from "../lib/venuePlan";
 
 const layout: Layout = {
   version: 1,
@@ -58,6 +58,7 @@ test("categories have colours and a legend, and no state is told by colour alone
   assert.match(html, /aria-label="Seat categories"/);
   assert.match(html, />Boxes<\/li>/);
   assert.match(html, />Not for sale<\/li>/);
+  assert.match(html, />Companion seat<\/li>/);
 });
 
 test("a plan with coordinates places each seat at its point", () => {

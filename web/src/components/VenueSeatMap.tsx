@@ -4,8 +4,8 @@
 // as a symbol and a pattern as well as a colour. A large hall is drawn a part at a time.
 import { useMemo, useRef, useState } from "react";
 import type { CSSProperties, KeyboardEvent, ReactElement } from "react";
-import type { Hall, HallPart, PlacedSeat, SeatState } from "./venuePlan";
-import { freeIn, nextVenueSeat, partOf, seatName } from "./venuePlan";
+import type { Hall, HallPart, PlacedSeat, SeatState } from "../lib/venuePlan";
+import { freeIn, nextVenueSeat, partOf, seatName } from "../lib/venuePlan";
 
 export interface VenueSeatMapProps {
   hall: Hall;
@@ -62,7 +62,7 @@ export function VenueSeatMap({ hall, taken, blocked, mine, conflicts, selected, 
   const seatButton = (seat: PlacedSeat, style?: CSSProperties) => {
     const state = stateOf(seat.n);
     const category = seat.category ? hall.categories.get(seat.category) : undefined;
-    const classes = ["seat", `seat-${state}`, seat.accessible ? "seat-accessible" : "", seat.aisleBefore && !hall.placed ? "seat-aisle" : ""];
+    const classes = ["seat", `seat-${state}`, seat.accessible ? "seat-accessible" : seat.companion ? "seat-companion" : "", seat.aisleBefore && !hall.placed ? "seat-aisle" : ""];
     return (
       <button
         key={seat.n}
@@ -165,6 +165,7 @@ function VenueLegend({ hall }: { hall: Hall }) {
         <li><span className="seat seat-mine seat-sample" aria-hidden="true" />Yours</li>
         <li><span className="seat seat-conflict seat-sample" aria-hidden="true" />Just taken by someone else</li>
         <li><span className="seat seat-free seat-accessible seat-sample" aria-hidden="true" />Accessible</li>
+        <li><span className="seat seat-free seat-companion seat-sample" aria-hidden="true" />Companion seat</li>
       </ul>
       {hall.categories.size > 0 && (
         <ul className="legend" aria-label="Seat categories">

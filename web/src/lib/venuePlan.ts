@@ -1,7 +1,7 @@
 // A venue's seating plan as the seat map draws it: each seat placed in its section and row,
 // the parts drawn at once (a large hall a part at a time), what a seat is called for a screen
 // reader, and how the keyboard moves between seats. Pure functions, tested without a browser.
-import type { Layout, LayoutSeat } from "../../api/types";
+import type { Layout, LayoutSeat } from "../api/types";
 
 /** A seat of the plan with its place. */
 export interface PlacedSeat extends LayoutSeat {
