@@ -35,7 +35,7 @@ export function VenueSeatMap({ hall, taken, blocked, mine, conflicts, selected, 
 
   const isFree = (seat: number) => !taken.has(seat) && !blocked.has(seat) && !conflicts.has(seat);
   const stateOf = (seat: number): SeatState =>
-    mine.has(seat) ? "mine" : conflicts.has(seat) ? "conflict" : blocked.has(seat) ? "blocked"
+    mine.has(seat) ? "mine" : blocked.has(seat) ? "blocked" : conflicts.has(seat) ? "conflict"
       : taken.has(seat) ? "taken" : picked.has(seat) ? "picked" : "free";
   const drawn = visible.flatMap((index) => hall.parts[index].rows.flatMap((row) => row.seats));
   const tabStop = focusSeat !== null && drawn.some((seat) => seat.n === focusSeat) && isFree(focusSeat)

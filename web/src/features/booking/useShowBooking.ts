@@ -95,7 +95,8 @@ export function useShowBooking(showId: string) {
   useEffect(() => {
     const gone = (seat: number) => taken.has(seat) || blocked.has(seat);
     const lost = selectedRef.current.filter(gone);
-    setConflicts((previous) => new Set([...previous, ...lost].filter(gone)));
+    // A seat stays "just taken" while it is taken; a blocked one shows as not for sale.
+    setConflicts((previous) => new Set([...previous, ...lost].filter((seat) => taken.has(seat))));
     if (lost.length === 0) return;
     setSelected((current) => keepFree(current, (seat) => !gone(seat)));
     setMessage({ kind: "warning", text: `${capitalize(named(lost))} ${lost.length === 1 ? "was" : "were"} just taken by someone else.` });
@@ -132,13 +133,17 @@ export function useShowBooking(showId: string) {
   const setBlockedSeats = async (seats: number[]) => {
     setBusy("block");
     setMessage(null);
+    // Cleared first: the live stream may report the seats taken before this call answers,
+    // and they are not "taken by someone else".
+    const picked = selectedRef.current;
+    selectedRef.current = [];
+    setSelected([]);
     try {
       const answer = await api.setBlockedSeats(showId, seats);
-      selectedRef.current = [];
-      setSelected([]);
       setShow((current) => (current ? { ...current, blockedSeats: answer.seats } : current));
       setMessage({ kind: "info", text: answer.seats.length === 0 ? "Every seat is on sale." : `${answer.seats.length === 1 ? "1 seat is" : `${answer.seats.length} seats are`} not for sale.` });
     } catch (error) {
+      setSelected(picked);
       setMessage(bookingFailure(error, named, (lost) => {
         setSelected((current) => current.filter((seat) => !lost.includes(seat)));
       }));
