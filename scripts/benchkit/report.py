@@ -17,6 +17,8 @@ def report(summary):
                   "| scenario | requests/s | created/s | conflicts/s | refused/s | p50 ms | p99 ms | vs pgbench | vs /health/live |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for name, result in results.items():
+            if name == "venues_memory":
+                continue
             if name.startswith("pgbench"):
                 lines.append(f"| {name} (database, no HTTP) | {result['per_second']:.0f} | | | | "
                              f"{result['latency_average_ms']:.2f} (avg) | | | |")
@@ -34,6 +36,17 @@ def report(summary):
             notes.append(f"Peak resident memory during the 64-connection hot show: {results['hot_64']['peak_resident_mb']:.0f} MB.")
         if "health_beside_p99_ms" in results.get("hot_256", {}):
             notes.append(f"/health/live beside the 256-connection hot show: p99 {results['hot_256']['health_beside_p99_ms']:.2f} ms.")
+        if "best_64" in results and "hot_64" in results:
+            answered = lambda r: r.get("created_per_second", 0) + r.get("conflicts_per_second", 0)  # noqa: E731
+            notes.append(f"Best available at 64 connections against hot_64 (answers/s): "
+                         f"{ratio(answered(results['best_64']), answered(results['hot_64']))}.")
+        if "layout" in results and health:
+            notes.append(f"Layout of a 20,000-seat plan against /health/live: {ratio(results['layout']['per_second'], health)}"
+                         f" ({ratio(results.get('layout_304', {}).get('per_second'), health)} with If-None-Match).")
+        if "venues_memory" in results:
+            memory = results["venues_memory"]
+            notes.append(f"Resident memory with ten 20,000-seat venues in use: {memory['resident_mb_after']:.0f} MB "
+                         f"({memory['resident_mb_after'] - memory['resident_mb_before']:+.0f} MB).")
         if "sellout" in results:
             notes.append(f"Sell-out: {results['sellout']['sold_seats']:.0f} of 500 seats sold in "
                          f"{results['sellout']['sold_out_seconds']:.2f} s.")

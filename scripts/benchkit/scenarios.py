@@ -16,14 +16,15 @@ from .processes import cpu_times, cpu_used, peak_memory_during, postgres_pids, r
 from blackbox.harness import expect
 
 
-def book(target, shows, seats, connections, seconds, learn=False):
+def book(target, shows, seats, connections, seconds, learn=False, best=False):
     setup = os.path.join(tempfile.mkdtemp(prefix="marquee-bench-setup-"), "setup")
     with open(setup, "w") as file:
         file.write(f"{seats}\n{','.join(shows)}\n" + "\n".join(target.tokens) + "\n")
     # Where the CPU goes: the server's process and the database's.
     server = [target.pid] if target.pid else []
     before = cpu_times(server), cpu_times(postgres_pids() if target.uses_postgres else [])
-    result = wrk("book.lua", target.base, connections, seconds, {"BENCH_SETUP": setup, "BENCH_LEARN": "1" if learn else "0"})
+    result = wrk("book.lua", target.base, connections, seconds,
+                 {"BENCH_SETUP": setup, "BENCH_LEARN": "1" if learn else "0", "BENCH_BEST": "1" if best else "0"})
     after = cpu_times(server), cpu_times(postgres_pids() if target.uses_postgres else [])
     for kind in ("created", "conflicts", "refused"):
         result[f"{kind}_per_second"] = result.get(kind, 0) / result["seconds"]
@@ -139,6 +140,32 @@ def run_engine(engine, target, args, pg=None, database_url=None):
             result["show"] = show
             return result
         results[f"hot_{connections}"] = repeated(times, hot)
+    if hasattr(target, "venue") and wanted("best_64"):
+        say("best available, 64 connections, a 20,000-seat plan")
+        hall = target.venue(100, 200)
+
+        def best():
+            show = target.show(20_000, "Best", venue=hall)
+            result = book(target, [show], 20_000, 64, seconds, best=True)
+            result["audited_seats"] = target.audit([show])
+            return result
+        results["best_64"] = repeated(times, best)
+    if hasattr(target, "venue") and wanted("layout"):
+        say("layout of a 20,000-seat plan")
+        show = target.show(20_000, "Laid out", venue=target.venue(100, 200, "Layout hall"))
+        path = f"/api/shows/{show}/layout"
+        results["layout"] = repeated(times, lambda: read(target, path, seconds))
+        results["layout_304"] = repeated(times, lambda: read(target, path, seconds, etag=target.etag(path)))
+    if hasattr(target, "venue") and target.pid and wanted("venues_memory"):
+        say("memory with ten 20,000-seat venues in use")
+        before = resident_mb(target.pid)
+        for k in range(10):
+            show = target.show(20_000, f"Venue {k}", venue=target.venue(100, 200, f"Hall {k}"))
+            target.server.call("GET", f"/api/shows/{show}/layout")
+            status, _, _ = target.server.call("POST", "/api/bookings", {"showId": show, "quantity": 2},
+                                              token=target.tokens[k])
+            expect(status == 201, f"a best-available booking on venue {k}: {status}")
+        results["venues_memory"] = {"resident_mb_before": before, "resident_mb_after": resident_mb(target.pid)}
     if wanted("spread"):
         say("spread")
 
@@ -207,6 +234,15 @@ def run_engine(engine, target, args, pg=None, database_url=None):
         results["pgbench_spread_64"] = repeated(
             times, lambda: pgbench(pg, database_url, seconds, 64, shows=50, seats=20_000))
     return results
+
+
+def resident_mb(pid):
+    """The process's resident memory now, in MB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def beside(main, probe):

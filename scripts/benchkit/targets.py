@@ -27,10 +27,20 @@ class MarqueeTarget:
         self.admin = admin_token(server)
         self.tokens = [signup(server, f"B{i}")[0] for i in range(64)]
 
-    def show(self, seats, name="Bench"):
-        status, _, body = self.server.call("POST", "/api/shows", {
-            "name": name, "startTime": "2031-01-01T20:00:00Z", "totalSeats": seats}, token=self.admin)
+    def show(self, seats, name="Bench", venue=None):
+        body = {"name": name, "startTime": "2031-01-01T20:00:00Z"}
+        body.update({"venueId": venue} if venue else {"totalSeats": seats})
+        status, _, body = self.server.call("POST", "/api/shows", body, token=self.admin)
         expect(status == 201, f"create show {status} {body}")
+        return body["id"]
+
+    def venue(self, rows, per_row, name="Bench hall"):
+        """A one-section venue of `rows` rows of `per_row` seats; returns its id."""
+        layout = {"version": 1, "sections": [{"key": "hall", "label": "Hall", "rows": [
+            {"label": f"R{r + 1}", "seats": [{"n": r * per_row + i, "label": str(i)} for i in range(1, per_row + 1)]}
+            for r in range(rows)]}]}
+        status, _, body = self.server.call("POST", "/api/venues", {"name": name, "layout": layout}, token=self.admin)
+        expect(status == 201, f"create venue {status}")
         return body["id"]
 
     def taken(self, show):

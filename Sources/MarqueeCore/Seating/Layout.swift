@@ -107,9 +107,15 @@ public struct SeatIndex: Sendable {
 
     public let layout: Layout
     private let places: [Place?]
+    /// Whether every seat has `x` and `y` (then best available measures from the stage).
+    public let isPlaced: Bool
+    /// The seats row by row in flat arrays, for best available's search.
+    let flat: FlatSeats
 
     public init(_ layout: Layout) {
         self.layout = layout
+        self.isPlaced = layout.sections.allSatisfy { $0.rows.allSatisfy { $0.seats.allSatisfy { $0.x != nil && $0.y != nil } } }
+        self.flat = FlatSeats(layout)
         var places = [Place?](repeating: nil, count: layout.totalSeats + 1)
         for (s, section) in layout.sections.enumerated() {
             for (r, row) in section.rows.enumerated() {
@@ -131,6 +137,75 @@ public struct SeatIndex: Sendable {
         let section = layout.sections[place.section]
         let row = section.rows[place.row]
         return "\(section.label), Row \(row.label), Seat \(row.seats[place.seat].label)"
+    }
+}
+
+/// A plan's seats in arrays, row after row, without strings: what best available reads for
+/// every seat of a hall on every order, so it reads numbers and flags, not `Seat` values.
+struct FlatSeats: Sendable {
+    /// Row `r` is seats `rowStart[r]..<rowStart[r + 1]`.
+    var rowStart: [Int] = [0]
+    var rowSection: [Int] = []
+    /// The row's place in its section, from the front.
+    var rowInSection: [Int] = []
+    var n: [Int] = []
+    var x: [Double] = []
+    var y: [Double] = []
+    var accessible: [Bool] = []
+    var companion: [Bool] = []
+    var aisleBefore: [Bool] = []
+    /// An index into `categoryKeys`, or -1.
+    var category: [Int] = []
+    var sectionKeys: [String] = []
+    var categoryKeys: [String] = []
+    /// For each row, the nearest to the stage any block of it can be (the first part of a
+    /// block's distance, never more): the distance from the stage to the box around the
+    /// row's seats, or, without coordinates, the row's place from the front.
+    var rowBound: [Double] = []
+    /// The rows, nearest bound first: best available can stop once no row left can win.
+    var rowOrder: [Int] = []
+
+    init(_ layout: Layout) {
+        var categories: [String: Int] = [:]
+        for (s, section) in layout.sections.enumerated() {
+            sectionKeys.append(section.key)
+            for (r, row) in section.rows.enumerated() {
+                for seat in row.seats {
+                    n.append(seat.n)
+                    x.append(seat.x ?? 0)
+                    y.append(seat.y ?? 0)
+                    accessible.append(seat.isAccessible)
+                    companion.append(seat.isCompanion)
+                    aisleBefore.append(seat.hasAisleBefore)
+                    if let key = seat.category {
+                        if categories[key] == nil {
+                            categories[key] = categoryKeys.count
+                            categoryKeys.append(key)
+                        }
+                        category.append(categories[key]!)
+                    } else {
+                        category.append(-1)
+                    }
+                }
+                rowStart.append(n.count)
+                rowSection.append(s)
+                rowInSection.append(r)
+            }
+        }
+        let placed = layout.stage != nil && layout.sections.allSatisfy { $0.rows.allSatisfy { $0.seats.allSatisfy { $0.x != nil && $0.y != nil } } }
+        for r in rowSection.indices {
+            let seats = rowStart[r]..<rowStart[r + 1]
+            guard placed, let stage = layout.stage, !seats.isEmpty else {
+                rowBound.append(Double(rowInSection[r]))
+                continue
+            }
+            let xs = x[seats]
+            let ys = y[seats]
+            let dx = max(xs.min()! - stage.x, 0, stage.x - xs.max()!)
+            let dy = max(ys.min()! - stage.y, 0, stage.y - ys.max()!)
+            rowBound.append((dx * dx + dy * dy).squareRoot())
+        }
+        rowOrder = rowSection.indices.sorted { (rowBound[$0], $0) < (rowBound[$1], $1) }
     }
 }
 

@@ -10,7 +10,7 @@ import MarqueeStore
 /// For one order, in this order:
 /// 1. the order's rules: seat numbers (``SeatSet``), the hold's lifetime and the hold cap;
 ///    for best available, the seats are picked first (``BestAvailable``, over the show's plan
-///    from ``SeatPlans`` and its seats read now), and picked again without the seats a
+///    from ``SeatPlans`` and its seats from ``SeatOccupancy``), and picked again without the seats a
 ///    concurrent buyer got first, a bounded number of times; concurrent orders on one
 ///    instance pick apart (``PendingPicks``), so a rush does not all reach for one block;
 /// 2. the Idempotency-Key, when there is one: a repeat gets the first answer, a key still in
@@ -55,6 +55,8 @@ struct BookingDesk: Sendable {
     let plans: SeatPlans
     /// Seats best available has picked on this instance for orders still in flight.
     let picks = PendingPicks()
+    /// The seats best available knows to be unavailable, per show, read now and then.
+    let occupancy = SeatOccupancy()
     let clock: @Sendable () -> Date
 
     /// How many times best available picks again after losing seats to a concurrent buyer.
@@ -158,31 +160,48 @@ struct BookingDesk: Sendable {
     private func bestAvailable(
         _ want: BestAvailable.Request, of order: BookingOrder, for buyer: User, key: IdempotencyKey?
     ) async throws -> Made {
-        var detail = try await store.show(id: order.showId, now: clock())
-        guard let show = detail?.show else { throw MarqueeError.notFound("show") }
-        plans.remember(showId: show.id, venueId: show.venueId)
-        guard let venueId = show.venueId, let plan = try await plans.plan(venueId: venueId) else {
+        guard let plan = try await plans.plan(showId: order.showId) else {
+            guard try await store.show(id: order.showId, now: clock()) != nil else { throw MarqueeError.notFound("show") }
             throw MarqueeError.validation([FieldError(
                 field: "quantity", message: "This show has no seating plan: choose seats by number.")])
         }
         try Self.check(want, against: plan.layout, maximum: rules.maxSeatsPerBooking)
+        let showId = order.showId
+        let started = ContinuousClock.now
         var lost = Set<Int>()
-        var unavailable = Set<Int>()
-        for attempt in 0..<Self.bestAvailableAttempts {
-            // After a loss, the seats as they are now: others may have booked beside it.
-            if attempt > 0 { detail = try await store.show(id: show.id, now: clock()) }
-            guard let detail else { throw MarqueeError.notFound("show") }
-            unavailable = Set(detail.takenSeats).union(detail.blockedSeats).union(lost)
-            guard let picked = picks.pick(want, in: plan.layout, showId: show.id, unavailable: unavailable) else { break }
-            defer { picks.release(picked, showId: show.id) }
+        var seen = SeatMask(count: 0)
+        // Nil: what is known will do. Set: only seats read since then will.
+        var readSince: ContinuousClock.Instant?
+        var tries = 0
+        while tries < Self.bestAvailableAttempts {
+            guard
+                let known = try await occupancy.unavailable(
+                    showId: showId, readSince: readSince,
+                    read: { [store, clock] in try await store.show(id: showId, now: clock()) })
+            else { throw MarqueeError.notFound("show") }
+            seen = known
+            seen.formUnion(lost)
+            guard let picked = picks.pick(want, in: plan.index, showId: showId, unavailable: seen) else {
+                // What is known may be behind: "nothing fits" is said only after a read made
+                // since this order asked.
+                if readSince != nil { break }
+                readSince = started
+                continue
+            }
+            tries += 1
+            defer { picks.release(picked, showId: showId) }
             do {
-                return try await booking(try SeatSet(picked, maximum: picked.count), of: order, for: buyer, key: key)
+                let made = try await booking(try SeatSet(picked, maximum: picked.count), of: order, for: buyer, key: key)
+                occupancy.booked(picked, showId: showId)
+                return made
             } catch MarqueeError.seatsTaken(let taken) {
+                // After a loss, the seats as they are now: others may have booked beside it.
                 lost.formUnion(taken)
+                readSince = .now
             }
         }
-        throw MarqueeError.noAdjacentSeats(
-            largestBlock: BestAvailable.largestBlock(want, in: plan.layout, unavailable: unavailable.union(lost)))
+        seen.formUnion(lost)
+        throw MarqueeError.noAdjacentSeats(largestBlock: BestAvailable.largestBlock(want, in: plan.index, unavailable: seen))
     }
 
     /// A best-available request's rules that need the plan: a quantity a booking may have, and
