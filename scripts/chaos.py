@@ -29,6 +29,7 @@ second and /health/live stays 200; bookings succeed again within 5 s of the data
 return; and no acknowledged booking is lost. Standard library only.
 """
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -386,17 +387,34 @@ def kill_9(binary, workdir, engine):
             cluster.close()
 
 
+@contextlib.contextmanager
+def sqlite_on_tmpfs(workdir, size):
+    """A SQLite path on a tmpfs of its own, mounted here and unmounted after: (mount, path, env)."""
+    mount = tempfile.mkdtemp(prefix="tmpfs-", dir=workdir)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", mount], check=True)
+    try:
+        path = os.path.join(mount, "marquee.sqlite")
+        env = dict(os.environ, MARQUEE_ADMIN_EMAIL=ADMIN_EMAIL, MARQUEE_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                   MARQUEE_BCRYPT_COST="4", MARQUEE_LOG_LEVEL="warning", MARQUEE_DATABASE_PATH=path)
+        yield mount, path, env
+    finally:
+        subprocess.run(["umount", "-l", mount], check=False)
+
+
+def expect_intact(path):
+    """The SQLite file passes its own integrity check."""
+    import sqlite3
+    with sqlite3.connect(path) as database:
+        verdict = database.execute("PRAGMA integrity_check").fetchone()[0]
+    expect(verdict == "ok", f"integrity check: {verdict}")
+
+
 def sqlite_disk_full(binary, workdir):
     """SQLite on a small tmpfs that fills up while 8 clients book: writes get 503, reads are
     still served, and once there is room again bookings succeed, nothing acknowledged is
     lost, and the file passes SQLite's integrity check. (A read-only remount is refused while
     the server holds the file open for writing, so a read-only disk is sqlite_read_only's.)"""
-    mount = tempfile.mkdtemp(prefix="tmpfs-", dir=workdir)
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mount], check=True)
-    try:
-        path = os.path.join(mount, "marquee.sqlite")
-        env = dict(os.environ, MARQUEE_ADMIN_EMAIL=ADMIN_EMAIL, MARQUEE_ADMIN_PASSWORD=ADMIN_PASSWORD,
-                   MARQUEE_BCRYPT_COST="4", MARQUEE_LOG_LEVEL="warning", MARQUEE_DATABASE_PATH=path)
+    with sqlite_on_tmpfs(workdir, "8m") as (mount, path, env):
         server = Server(binary, env, workdir)
         try:
             admin = admin_token(server)
@@ -438,26 +456,16 @@ def sqlite_disk_full(binary, workdir):
             longest = max((r[1] - r[0] for r in load.between(fault_start, fault_end)), default=0)
         finally:
             server.stop()
-        import sqlite3
-        with sqlite3.connect(path) as database:
-            verdict = database.execute("PRAGMA integrity_check").fetchone()[0]
-        expect(verdict == "ok", f"integrity check: {verdict}")
+        expect_intact(path)
         return {"during": statuses(during) + f"; reads: {len(reads)} × 200", "longest": longest,
                 "recovery": recovery, "checked": checked, "lost": len(lost)}
-    finally:
-        subprocess.run(["umount", "-l", mount], check=False)
 
 
 def sqlite_read_only(binary, workdir):
     """SQLite on a disk that became read-only between two runs (a tmpfs remounted `ro`, as
     the kernel does to a failing disk): the server starts on it, serves reads, including
     every booking acknowledged before, and answers each write 503 with Retry-After."""
-    mount = tempfile.mkdtemp(prefix="tmpfs-", dir=workdir)
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", mount], check=True)
-    try:
-        path = os.path.join(mount, "marquee.sqlite")
-        env = dict(os.environ, MARQUEE_ADMIN_EMAIL=ADMIN_EMAIL, MARQUEE_ADMIN_PASSWORD=ADMIN_PASSWORD,
-                   MARQUEE_BCRYPT_COST="4", MARQUEE_LOG_LEVEL="warning", MARQUEE_DATABASE_PATH=path)
+    with sqlite_on_tmpfs(workdir, "32m") as (mount, path, env):
         server = Server(binary, env, workdir)
         try:
             admin = admin_token(server)
@@ -496,14 +504,9 @@ def sqlite_read_only(binary, workdir):
         finally:
             server.stop()
         subprocess.run(["mount", "-o", "remount,rw", mount], check=True)
-        import sqlite3
-        with sqlite3.connect(path) as database:
-            verdict = database.execute("PRAGMA integrity_check").fetchone()[0]
-        expect(verdict == "ok", f"integrity check: {verdict}")
+        expect_intact(path)
         return {"during": statuses(writes) + f" (writes); reads: {len(reads)} × 200", "longest": longest,
                 "recovery": started, "checked": checked, "lost": len(lost)}
-    finally:
-        subprocess.run(["umount", "-l", mount], check=False)
 
 
 def can_mount():
