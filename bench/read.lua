@@ -1,7 +1,9 @@
 -- wrk script: GET the path in BENCH_PATH; with BENCH_ETAG set, send it as If-None-Match
--- (a repeat reader). Counts 200, 304 and anything else; done() prints "BENCH {json}".
+-- (a repeat reader); with BENCH_GZIP=1, accept gzip as browsers do. Counts 200, 304 and
+-- anything else; done() prints "BENCH {json}".
 wrk.path = os.getenv("BENCH_PATH")
 if os.getenv("BENCH_ETAG") then wrk.headers["If-None-Match"] = os.getenv("BENCH_ETAG") end
+if os.getenv("BENCH_GZIP") == "1" then wrk.headers["Accept-Encoding"] = "gzip, deflate, br" end
 
 function init(args) ok, not_modified, other = 0, 0, 0 end
 

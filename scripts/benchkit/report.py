@@ -42,7 +42,8 @@ def report(summary):
                          f"{ratio(answered(results['best_64']), answered(results['hot_64']))}.")
         if "layout" in results and health:
             notes.append(f"Layout of a 20,000-seat plan against /health/live: {ratio(results['layout']['per_second'], health)}"
-                         f" ({ratio(results.get('layout_304', {}).get('per_second'), health)} with If-None-Match).")
+                         f" gzipped, {ratio(results.get('layout_plain', {}).get('per_second'), health)} without,"
+                         f" {ratio(results.get('layout_304', {}).get('per_second'), health)} with If-None-Match.")
         if "venues_memory" in results:
             memory = results["venues_memory"]
             notes.append(f"Resident memory with ten 20,000-seat venues in use: {memory['resident_mb_after']:.0f} MB "

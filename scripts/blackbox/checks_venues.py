@@ -207,3 +207,32 @@ def best_available_until_full(ctx):
     # What is left no request can take: companion seats whose accessible neighbour is gone.
     expect(all(place[seat][5] for seat in free), f"seats left that a request could take: {sorted(free)[:10]}")
     print(f"       {len(bought)} bookings, {len(seats)} seats, {len(free)} companion seats left", flush=True)
+
+
+@check("a show's layout: gzipped when the client takes it, the same bytes unzipped, an ETag and 304")
+def layout_encoding(ctx):
+    import gzip
+    server = ctx.server
+    admin = admin_token(server)
+    show = show_on_venue(server, admin, rows_plan(40, 50, aisle_after=25))
+
+    def get(headers):
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("GET", f"/api/shows/{show}/layout", headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+    status, headers, plain = get({})
+    expect(status == 200 and "content-encoding" not in headers, f"without Accept-Encoding: {status} {headers}")
+    expect(json.loads(plain)["sections"][0]["key"] == "hall", "the plan")
+    status, headers, zipped = get({"Accept-Encoding": "gzip, deflate, br"})
+    expect(status == 200 and headers.get("content-encoding") == "gzip", f"gzip asked: {status} {headers}")
+    expect(gzip.decompress(zipped) == plain, "the gzipped answer unzips to the same bytes")
+    expect(len(zipped) * 5 < len(plain), f"gzip makes it much smaller: {len(zipped)} of {len(plain)} bytes")
+    expect("accept-encoding" in headers.get("vary", "").lower(), f"Vary: {headers.get('vary')}")
+    status, headers, body = get({"Accept-Encoding": "gzip;q=0, identity"})
+    expect(status == 200 and "content-encoding" not in headers and body == plain, "gzip;q=0 refuses gzip")
+    status, _, body = get({"If-None-Match": headers["etag"], "Accept-Encoding": "gzip"})
+    expect(status == 304 and body == b"", f"a repeat reader: {status}")

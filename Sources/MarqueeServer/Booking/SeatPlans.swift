@@ -1,7 +1,9 @@
+import CompressNIO
 import Foundation
 import MarqueeCore
 import MarqueeStore
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// Seating plans in memory. A venue's plan never changes, and neither does a show's venue, so
 /// both are read from the store once and kept: labels, sections, best available and the
@@ -13,6 +15,9 @@ final class SeatPlans: Sendable {
         let record: VenueRecord
         /// The plan as stored: the bytes every answer serves.
         let layoutJSON: String
+        /// The same bytes ready to send, and gzipped once for clients that accept it.
+        let layoutBody: ByteBuffer
+        let layoutGzipped: ByteBuffer?
         let index: SeatIndex
         /// A strong validator for the plan: it names the venue, whose plan never changes.
         var etag: String { "\"venue-\(record.id)\"" }
@@ -54,7 +59,11 @@ final class SeatPlans: Sendable {
     func keep(_ record: VenueRecord) throws -> Plan {
         guard let json = record.layoutJSON else { throw MarqueeError.notFound("venue") }
         let layout = try JSONDecoder().decode(Layout.self, from: Data(json.utf8))
-        let plan = Plan(record: record, layoutJSON: json, index: SeatIndex(layout))
+        let body = ByteBuffer(string: json)
+        var source = body
+        let plan = Plan(
+            record: record, layoutJSON: json, layoutBody: body,
+            layoutGzipped: try? source.compress(with: .gzip()), index: SeatIndex(layout))
         state.withLockedValue { state in
             if state.seatsKept + record.totalSeats > seatCapacity {
                 state.plans.removeAll(keepingCapacity: true)

@@ -22,7 +22,7 @@ public struct MarqueeRequestContext: RequestContext {
 /// of one request by ``RequestScopeMiddleware``.
 struct RequestScope: Sendable {
     @TaskLocal static var current = RequestScope(
-        requestID: "-", authorization: nil, clientAddress: nil, idempotencyKey: nil)
+        requestID: "-", authorization: nil, clientAddress: nil, idempotencyKey: nil, acceptEncoding: nil)
 
     var requestID: String
     var authorization: String?
@@ -37,6 +37,11 @@ struct RequestScope: Sendable {
     let replay = NIOLockedValueBox<StoredResponse?>(nil)
     /// Headers to send with the answer, however it is written (a replayed answer included).
     let headers = NIOLockedValueBox<HTTPFields>([:])
+    /// A whole answer a handler wrote itself (a seating plan's bytes, gzipped or not), sent
+    /// instead of what the generated layer makes.
+    let answer = NIOLockedValueBox<Response?>(nil)
+    /// The raw `Accept-Encoding` header.
+    var acceptEncoding: String?
 
     /// The token of an `Authorization: Bearer …` header, if there is one. (Trimmed by hand:
     /// Foundation's `trimmingCharacters` goes through NSString on Linux, and cost 6% of a
@@ -76,11 +81,15 @@ struct RequestScopeMiddleware: RouterMiddleware {
             requestID: id, authorization: request.headers[.authorization],
             clientAddress: trustedProxies.clientAddress(
                 peer: context.clientAddress, forwardedFor: request.headers[values: Self.forwardedFor]),
-            idempotencyKey: request.headers[Self.idempotencyKey])
+            idempotencyKey: request.headers[Self.idempotencyKey], acceptEncoding: request.headers[.acceptEncoding])
         var response = try await RequestScope.$current.withValue(scope) {
             try await next(request, context)
         }
-        if let stored = scope.replay.withLockedValue({ $0 }) { response = stored.response }
+        if let answer = scope.answer.withLockedValue({ $0 }) {
+            response = answer
+        } else if let stored = scope.replay.withLockedValue({ $0 }) {
+            response = stored.response
+        }
         for field in scope.headers.withLockedValue({ $0 }) { response.headers[field.name] = field.value }
         response.headers[Self.header] = id
         response.headers[.xContentTypeOptions] = "nosniff"

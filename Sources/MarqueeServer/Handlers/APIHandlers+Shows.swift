@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import MarqueeAPI
 import MarqueeCore
 import MarqueeStore
@@ -49,12 +50,29 @@ extension APIHandlers {
         RequestScope.current.headers.withLockedValue {
             $0[.eTag] = plan.etag
             $0[.cacheControl] = "public, max-age=86400"
+            $0[.vary] = "Accept-Encoding"
         }
         if let tags = input.headers.ifNoneMatch, Self.matches(tags, plan.etag) {
             return .notModified(.init())
         }
-        RequestScope.current.replay.withLockedValue { $0 = StoredResponse(status: 200, body: plan.layoutJSON) }
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        var body = plan.layoutBody
+        if let gzipped = plan.layoutGzipped, Self.acceptsGzip(RequestScope.current.acceptEncoding) {
+            headers[.contentEncoding] = "gzip"
+            body = gzipped
+        }
+        RequestScope.current.answer.withLockedValue { $0 = Response(status: .ok, headers: headers, body: .init(byteBuffer: body)) }
         return .undocumented(statusCode: 200, .init())
+    }
+
+    /// Whether an `Accept-Encoding` header takes gzip (a `q` of 0 refuses it).
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        return header.split(separator: ",").contains { item in
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let coding = parts.first, coding == "gzip" || coding == "*" else { return false }
+            return !parts.dropFirst().contains { $0.hasPrefix("q=") && (Double($0.dropFirst(2)) ?? 1) == 0 }
+        }
     }
 
     /// Whether an `If-None-Match` list names `etag` (weak comparison, as RFC 9110 asks).
