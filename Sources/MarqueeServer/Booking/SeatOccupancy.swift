@@ -67,7 +67,10 @@ final class SeatOccupancy: Sendable {
             let recent = (state.shows[showId]?.own ?? []).filter { $0.at.duration(to: started) < .seconds(1) }
             for booking in recent { seats.formUnion(booking.seats) }
             if state.shows.count >= capacity, state.shows[showId] == nil { state.shows.removeAll(keepingCapacity: true) }
-            state.shows[showId] = Known(seats: seats, readAt: started, own: recent)
+            // Two reads may overlap: the one that started later is kept.
+            if state.shows[showId].map({ $0.readAt <= started }) ?? true {
+                state.shows[showId] = Known(seats: seats, readAt: started, own: recent)
+            }
             return seats
         }
     }
