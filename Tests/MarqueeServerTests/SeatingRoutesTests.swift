@@ -55,6 +55,8 @@ import Testing
             #expect(again.headers[.eTag] == etag)
             let other = try await api.call(.get, "/api/shows/\(show)/layout", headers: [.ifNoneMatch: "\"other\""])
             #expect(other.status == 200)
+            let weak = try await api.call(.get, "/api/shows/\(show)/layout", headers: [.ifNoneMatch: "\"other\", W/\(etag)"])
+            #expect(weak.status == 304, "If-None-Match compares weakly, in a list")
 
             let plain = try await api.createShow(seats: 5)
             #expect(try await api.call(.get, "/api/shows/\(plain)/layout").status == 404, "a show with no venue")

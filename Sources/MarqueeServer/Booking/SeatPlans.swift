@@ -25,7 +25,6 @@ final class SeatPlans: Sendable {
 
         /// How a booking names its seats.
         func labels(_ seats: [Int]) -> [String] { seats.map(index.label(of:)) }
-
     }
 
     private struct State {
@@ -104,5 +103,4 @@ final class SeatPlans: Sendable {
         guard let plan = try await plan(showId: showId) else { return seats.map(SeatLabels.plain) }
         return plan.labels(seats)
     }
-
 }

@@ -14,6 +14,15 @@ enum EntityTag {
     /// Whether the request's `If-None-Match` names `etag`.
     static func matches(_ request: Request, _ etag: String) -> Bool {
         guard let sent = request.headers[.ifNoneMatch] else { return false }
-        return sent.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag }
+        return matches(sent, etag)
+    }
+
+    /// Whether an `If-None-Match` list names `etag`: `*`, or the tag by the weak comparison
+    /// RFC 9110 asks for (`W/"x"` matches `"x"`).
+    static func matches(_ header: String, _ etag: String) -> Bool {
+        header.split(separator: ",").contains { tag in
+            let tag = tag.trimmingCharacters(in: .whitespaces)
+            return tag == "*" || tag == etag || tag == "W/" + etag
+        }
     }
 }

@@ -30,7 +30,8 @@ extension APIHandlers {
         let user = try await authenticatedUser()
         guard user.role == .admin else { throw MarqueeError.forbidden }
         guard case .json(let body) = input.body else { throw MarqueeError.validation([]) }
-        let venue = try await body.venueId.asyncFlatMap { try await plans.plan(venueId: $0) }
+        var venue: SeatPlans.Plan?
+        if let venueId = body.venueId { venue = try await plans.plan(venueId: venueId) }
         let show = try NewShow(
             name: body.name, startTime: body.startTime, totalSeats: body.totalSeats, venueId: body.venueId,
             venue: venue.map { ($0.record.id, $0.record.totalSeats) })
@@ -52,7 +53,7 @@ extension APIHandlers {
             $0[.cacheControl] = "public, max-age=86400"
             $0[.vary] = "Accept-Encoding"
         }
-        if let tags = input.headers.ifNoneMatch, Self.matches(tags, plan.etag) {
+        if let tags = input.headers.ifNoneMatch, EntityTag.matches(tags, plan.etag) {
             return .notModified(.init())
         }
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
@@ -75,14 +76,6 @@ extension APIHandlers {
         }
     }
 
-    /// Whether an `If-None-Match` list names `etag` (weak comparison, as RFC 9110 asks).
-    static func matches(_ header: String, _ etag: String) -> Bool {
-        header.split(separator: ",").contains { tag in
-            let tag = tag.trimmingCharacters(in: .whitespaces)
-            return tag == "*" || tag == etag || tag == "W/" + etag
-        }
-    }
-
     func setBlockedSeats(_ input: Operations.SetBlockedSeats.Input) async throws -> Operations.SetBlockedSeats.Output {
         guard try await authenticatedUser().role == .admin else { throw MarqueeError.forbidden }
         guard case .json(let body) = input.body else { throw MarqueeError.validation([]) }
@@ -91,12 +84,5 @@ extension APIHandlers {
         let blocked = try await store.setBlockedSeats(showId: input.path.id, seats: seats, now: clock())
         desk.showChanged(input.path.id)
         return .ok(.init(body: .json(.init(seats: blocked))))
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

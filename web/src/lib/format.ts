@@ -26,6 +26,17 @@ export function listSeats(seats: readonly number[]): string {
   return `seats ${sorted.slice(0, -1).join(", ")} and ${sorted[sorted.length - 1]}`;
 }
 
+/** Row labels as in a theatre, from 0: A…Z, then AA, AB, … */
+export function rowLabel(rowIndex: number): string {
+  let label = "";
+  let n = rowIndex;
+  do {
+    label = String.fromCharCode(65 + (n % 26)) + label;
+    n = Math.floor(n / 26) - 1;
+  } while (n >= 0);
+  return label;
+}
+
 /** "A", "A and B", "A, B and C". */
 export function listNames(names: readonly string[]): string {
   if (names.length <= 1) return names[0] ?? "";

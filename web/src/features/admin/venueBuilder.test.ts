@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { draftErrors, emptyDraft, fieldOfPath, keyFor, layoutOf, markKey, newSection, nextMark, parseAisles, parseLayout, rowLabel } from "./venueBuilder";
+import { draftErrors, emptyDraft, fieldOfPath, keyFor, layoutOf, markKey, newSection, nextMark, parseAisles, parseLayout, rowLabelFrom } from "./venueBuilder";
 import type { VenueDraft } from "./venueBuilder";
 
 const draft: VenueDraft = {
@@ -53,9 +53,9 @@ test("the form's own checks, and the rules for labels, keys, aisles and marks", 
   assert.match(draftErrors({ ...draft, sections: Array.from({ length: 3 }, () => ({ ...newSection(0), rows: 200, seatsPerRow: 200 })) }).sections, /at most 100,000/);
   assert.deepEqual(parseAisles("10, 5, 5", 20), { after: [5, 10] });
   assert.ok("error" in parseAisles("20", 20));
-  assert.equal(rowLabel("A", 27), "AB");
-  assert.equal(rowLabel("K", 1), "L");
-  assert.equal(rowLabel("1", 4), "5");
+  assert.equal(rowLabelFrom("A", 27), "AB");
+  assert.equal(rowLabelFrom("K", 1), "L");
+  assert.equal(rowLabelFrom("1", 4), "5");
   const taken = new Set<string>();
   assert.equal(keyFor("Grand Circle", taken), "grand-circle");
   assert.equal(keyFor("Grand circle!", taken), "grand-circle-2");

@@ -2,6 +2,7 @@
 // rake, categories, and accessible or companion seats marked by clicking; turned into the
 // API's `layout` document. Pure functions, tested without a browser.
 import type { Layout, LayoutSeat } from "../../api/types";
+import { rowLabel } from "../../lib/format";
 
 export interface SectionSpec {
   label: string;
@@ -59,16 +60,11 @@ export function parseAisles(text: string, seatsPerRow: number): { after: number[
 }
 
 /** "A", "B", … "Z", "AA", … counted on from `first`; a number counts on as numbers. */
-export function rowLabel(first: string, index: number): string {
+export function rowLabelFrom(first: string, index: number): string {
   const start = first.trim() || "A";
   if (/^\d+$/.test(start)) return String(Number(start) + index);
-  let n = [...start.toUpperCase()].reduce((value, char) => value * 26 + (char.charCodeAt(0) - 64), 0) - 1 + index;
-  let label = "";
-  do {
-    label = String.fromCharCode(65 + (n % 26)) + label;
-    n = Math.floor(n / 26) - 1;
-  } while (n >= 0);
-  return label;
+  const from = [...start.toUpperCase()].reduce((value, char) => value * 26 + (char.charCodeAt(0) - 64), 0) - 1;
+  return rowLabel(from + index);
 }
 
 /** A key for a label: lowercase words joined by dashes, made unique among `taken`. */
@@ -133,7 +129,7 @@ export function layoutOf(draft: VenueDraft): Layout {
         seats.push(seat);
         x += 1;
       }
-      return { label: rowLabel(section.firstRow, r), seats };
+      return { label: rowLabelFrom(section.firstRow, r), seats };
     });
     depth += Math.max(0, section.rows) * spacing + 2 + Math.max(0, section.curve);
     return { key: keyFor(section.label, sectionKeys), label: section.label, rows };

@@ -1,5 +1,6 @@
 // How a show's seats are laid out in rows, how the keyboard moves between them, and how a
 // selection changes. Pure functions, so the seat map's behaviour is tested without a browser.
+import { rowLabel } from "../../lib/format";
 
 /** The seats one map shows: `first...last`, in rows of `width`. */
 export interface SeatLayout {
@@ -36,16 +37,7 @@ export function sectionIndexOf(totalSeats: number, seat: number): number {
   return totalSeats <= largestSingleMap ? 0 : Math.floor((seat - 1) / sectionSize);
 }
 
-/** Row labels as in a theatre: A…Z, then AA, AB, … */
-export function rowLabel(rowIndex: number): string {
-  let label = "";
-  let n = rowIndex;
-  do {
-    label = String.fromCharCode(65 + (n % 26)) + label;
-    n = Math.floor(n / 26) - 1;
-  } while (n >= 0);
-  return label;
-}
+export { rowLabel };
 
 /** The rows of a layout, each with its label and seats. */
 export function rowsOf(layout: SeatLayout): Array<{ label: string; seats: number[] }> {
