@@ -11,6 +11,8 @@ public struct BookingOrder: Sendable, Equatable {
     public var seats: Seats
     /// True holds the seats for a while (`PENDING`); false books them (`CONFIRMED`).
     public var hold: Bool
+    /// For a show with a queue: the entry whose pass the buyer sent, once the pass is checked.
+    public var queueEntryId: String?
 
     public init(showId: String, seats: Seats, hold: Bool) {
         self.showId = showId

@@ -14,11 +14,14 @@ public struct BookingRequest: Sendable {
     public var maxActiveHolds: Int?
     /// The idempotency key and the answer to store with the booking, in its transaction.
     public var idempotency: (key: IdempotencyKey, response: StoredResponse)?
+    /// The queue entry whose pass this booking uses: a pass books once, recorded in the
+    /// booking's transaction (``MarqueeError/queuePass(_:)`` `.used` the second time).
+    public var queueEntryId: String?
 
     public init(
         id: String = Identifier.make(), showId: String, userId: String, userName: String, seats: SeatSet,
         holdUntil: Date? = nil, maxActiveHolds: Int? = nil,
-        idempotency: (key: IdempotencyKey, response: StoredResponse)? = nil
+        idempotency: (key: IdempotencyKey, response: StoredResponse)? = nil, queueEntryId: String? = nil
     ) {
         self.id = id
         self.showId = showId
@@ -28,6 +31,7 @@ public struct BookingRequest: Sendable {
         self.holdUntil = holdUntil
         self.maxActiveHolds = maxActiveHolds
         self.idempotency = idempotency
+        self.queueEntryId = queueEntryId
     }
 
     /// The booking this request makes if it succeeds at `now`.

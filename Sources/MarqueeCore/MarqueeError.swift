@@ -43,10 +43,26 @@ public enum MarqueeError: Error, Sendable, Equatable {
     case idempotencyKeyReused
     /// A request with this idempotency key is still being processed (409).
     case idempotencyKeyInFlight
+    /// The show is not on sale yet (403 `not-on-sale`, with `onSaleAt`).
+    case notOnSale(onSaleAt: Date)
+    /// Booking a show with a queue needs a good pass (403), for the reason given.
+    case queuePass(QueuePassRefusal)
+    /// The show has no queue to join (409 `no-queue`).
+    case noQueue
     /// The database is unreachable or did not answer in time (503 with `Retry-After`). A
     /// change that got this answer may or may not have been made: only a 2xx acknowledges.
     case databaseUnavailable
     /// More requests are waiting than the server admits; try again after the given number of
     /// seconds (503). Nothing was done.
     case overloaded(retryAfterSeconds: Int)
+}
+
+/// Why a booking's `Queue-Pass` was refused.
+public enum QueuePassRefusal: Sendable, Equatable {
+    /// None was sent (`queue-pass-required`).
+    case required
+    /// Forged, expired, another account's or another show's (`queue-pass-invalid`).
+    case invalid
+    /// It has booked before (`queue-pass-invalid`).
+    case used
 }

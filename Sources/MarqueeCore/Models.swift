@@ -34,10 +34,14 @@ public struct Show: Sendable, Equatable {
     public var createdAt: Date
     /// The venue whose seating plan the show uses; nil for numbered seats only. Never changes.
     public var venueId: String?
+    /// When booking opens; nil: on sale from the start. Never changes.
+    public var onSaleAt: Date?
+    /// The show's waiting room, if it has one.
+    public var queue: ShowQueue?
 
     public init(
         id: String, name: String, startTime: Date, totalSeats: Int, availableSeats: Int, createdAt: Date,
-        venueId: String? = nil
+        venueId: String? = nil, onSaleAt: Date? = nil, queue: ShowQueue? = nil
     ) {
         self.id = id
         self.name = name
@@ -46,6 +50,8 @@ public struct Show: Sendable, Equatable {
         self.availableSeats = availableSeats
         self.createdAt = createdAt
         self.venueId = venueId
+        self.onSaleAt = onSaleAt
+        self.queue = queue
     }
 }
 

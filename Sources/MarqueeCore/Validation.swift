@@ -77,13 +77,27 @@ public struct NewShow: Sendable, Equatable {
     public var startTime: Date
     public var totalSeats: Int
     public var venueId: String?
+    /// When booking opens; nil: at once.
+    public var onSaleAt: Date?
+    /// The show's waiting room; it needs an `onSaleAt`.
+    public var queue: QueueSettings?
 
     /// A show of `totalSeats` numbered seats, or one on a venue, whose plan says how many seats
     /// there are: `venue` is the venue `venueId` names with its seat count, nil when none does.
     public init(
-        name: String, startTime: Date, totalSeats: Int?, venueId: String? = nil, venue: (id: String, totalSeats: Int)? = nil
+        name: String, startTime: Date, totalSeats: Int?, venueId: String? = nil, venue: (id: String, totalSeats: Int)? = nil,
+        onSaleAt: Date? = nil, queue: (admitPerMinute: Int, passSeconds: Int?)? = nil
     ) throws(MarqueeError) {
         var errors = TextRules.nulErrors(["name": name])
+        var settings: QueueSettings?
+        if let queue {
+            if onSaleAt == nil {
+                errors.append(FieldError(field: "onSaleAt", message: "A show with a queue needs an onSaleAt."))
+            }
+            do { settings = try QueueSettings(admitPerMinute: queue.admitPerMinute, passSeconds: queue.passSeconds) } catch {
+                if case .validation(let queueErrors) = error { errors += queueErrors }
+            }
+        }
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if errors.isEmpty, !Self.nameLength.contains(trimmed.count) {
             errors.append(FieldError(field: "name", message: "Name must be 1 to 200 characters."))
@@ -109,5 +123,7 @@ public struct NewShow: Sendable, Equatable {
         self.startTime = startTime
         self.totalSeats = seats
         self.venueId = venue?.id
+        self.onSaleAt = onSaleAt
+        self.queue = settings
     }
 }

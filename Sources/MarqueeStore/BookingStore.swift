@@ -61,6 +61,34 @@ public protocol BookingStore: Sendable {
     /// `seats.unblocked`) in the same transaction.
     func setBlockedSeats(showId: String, seats: SeatSet, now: Date) async throws -> [Int]
 
+    /// What booking the show needs (its on-sale time, whether a pass); nil for an unknown show.
+    func saleTerms(showId: String) async throws -> SaleTerms?
+
+    // Queues (API.md, "Queues"): all of a queue's state is here, so any instance answers for
+    // it and nothing is lost on a restart.
+
+    /// Puts the account in the show's line, or returns its entry as it is. An entry made
+    /// before `onSaleAt` has no rank until the draw; one made after gets the next rank, after
+    /// the whole pre-queue (the first join after `onSaleAt` draws the pre-queue if the keeper
+    /// has not yet). Throws ``MarqueeError/notFound(_:)`` and ``MarqueeError/noQueue``.
+    func joinQueue(showId: String, userId: String, now: Date) async throws -> QueueJoin
+    func queueEntry(showId: String, userId: String) async throws -> QueueEntryRecord?
+    /// The queue's state now; nil when the show has no queue (or does not exist).
+    func queue(showId: String) async throws -> QueueSnapshot?
+    /// The pre-queue's entry ids in rank order, drawing it first if it is on sale at `now`
+    /// and not drawn yet; nil before `onSaleAt` and for a show without a queue.
+    func queueOrder(showId: String, now: Date) async throws -> [String]?
+    /// One beat of the watermark keepers: for every queue whose keeper lease is free, lapsed
+    /// or `keeper`'s, takes the lease until `now + lease`, draws the pre-queue once on sale,
+    /// counts the seats left (closing the queue when every seat is sold or blocked) and admits
+    /// the ranks due (``QueuePacing``). Returns the state of every queue still open, or closed
+    /// lately, for the instance to cache, and the waits of those this beat admitted. Safe with
+    /// any number of instances beating at once.
+    func tickQueues(keeper: String, now: Date, lease: Duration) async throws -> QueueTick
+    /// Pauses, resumes or re-paces a queue. Throws ``MarqueeError/notFound(_:)`` without a
+    /// queue and ``MarqueeError/conflict(_:)`` while it is scheduled or once it is closed.
+    func changeQueue(showId: String, _ change: QueueChange, now: Date) async throws -> QueueSnapshot
+
     /// Books all of the seats or none, in one transaction that also writes the seat claims
     /// the database uses to refuse a double sale. Throws ``MarqueeError/notFound(_:)`` for an
     /// unknown show, ``MarqueeError/validation(_:)`` for seats outside the show and

@@ -52,7 +52,7 @@ struct PostgresBookingCostTests {
                             """
                             SELECT result_outcome FROM marquee_book(
                                 gen_random_uuid(), \(UUID(uuidString: show.id)!), \(UUID(uuidString: user.id)!), 'Ann',
-                                \(seats.map { Int32($0) }), now(), NULL, NULL, NULL, NULL, NULL)
+                                \(seats.map { Int32($0) }), now(), NULL, NULL, NULL, NULL, NULL, NULL)
                             """, logger: StoreHarness.logger
                         ).decode(String.self) {
                             outcomes.append(outcome)

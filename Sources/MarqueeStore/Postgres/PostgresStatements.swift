@@ -12,10 +12,10 @@ enum PostgresStatements {
         static let name = "marquee_book"
         static let sql = """
             SELECT result_outcome, result_seats
-            FROM marquee_book($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            FROM marquee_book($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             """
         static let bindingDataTypes: [PostgresDataType] = [
-            .uuid, .uuid, .uuid, .text, .int4Array, .timestamptz, .timestamptz, .int4, .text, .int4, .text,
+            .uuid, .uuid, .uuid, .text, .int4Array, .timestamptz, .timestamptz, .int4, .text, .int4, .text, .uuid,
         ]
         typealias Row = (String, [Int32]?)
 
@@ -30,9 +30,10 @@ enum PostgresStatements {
         var idempotencyKey: String?
         var answerStatus: Int32?
         var answerBody: String?
+        var queueEntry: UUID?
 
         func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 11)
+            var bindings = PostgresBindings(capacity: 12)
             bindings.append(id)
             bindings.append(show)
             bindings.append(user)
@@ -44,6 +45,7 @@ enum PostgresStatements {
             bindings.append(idempotencyKey)
             bindings.append(answerStatus)
             bindings.append(answerBody)
+            bindings.append(queueEntry)
             return bindings
         }
 

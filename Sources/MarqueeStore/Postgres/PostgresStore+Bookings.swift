@@ -15,7 +15,7 @@ extension PostgresStore {
             id: id, show: show, user: user, userName: request.userName, seats: request.seats.seats.map { Int32($0) },
             now: now, expires: request.holdUntil, maxHolds: request.maxActiveHolds.map { Int32($0) },
             idempotencyKey: request.idempotency?.key.key, answerStatus: request.idempotency.map { Int32($0.response.status) },
-            answerBody: request.idempotency?.response.body)
+            answerBody: request.idempotency?.response.body, queueEntry: request.queueEntryId.flatMap(UUID.init(uuidString:)))
         for (outcome, detail) in try await client.execute(statement, logger: logger) {
             return try Self.result(of: request, at: now, outcome: outcome, detail: detail).get()
         }
@@ -67,6 +67,8 @@ extension PostgresStore {
         case conflict
         /// The detail is `{cap}`.
         case tooManyHolds = "too_many_holds"
+        /// The queue pass has booked before.
+        case passUsed = "pass_used"
     }
 
     /// What one of `marquee_book`'s answers means for the request it answers.
@@ -80,6 +82,7 @@ extension PostgresStore {
         case .outOfRange: .failure(SeatSet.rangeError(totalSeats: Int(detail?.first ?? 0)))
         case .conflict: .failure(.seatsTaken((detail ?? []).map(Int.init)))
         case .tooManyHolds: .failure(.tooManyHolds(limit: Int(detail?.first ?? 0)))
+        case .passUsed: .failure(.queuePass(.used))
         }
     }
 
@@ -96,6 +99,7 @@ extension PostgresStore {
         var idem_key: String?
         var idem_status: Int?
         var idem_body: String?
+        var queue_entry: String?
 
         init(_ request: BookingRequest, now: Date) {
             func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
@@ -110,6 +114,7 @@ extension PostgresStore {
             idem_key = request.idempotency?.key.key
             idem_status = request.idempotency?.response.status
             idem_body = request.idempotency?.response.body
+            queue_entry = request.queueEntryId
         }
     }
 

@@ -12,16 +12,27 @@ extension PostgresStore {
         s.id, s.name, s.start_time, s.total_seats, s.created_at, s.venue_id,
         (extract(epoch FROM s.start_time) * 1000000)::int8,
         s.total_seats - (SELECT count(*) FROM seat_claims c
-                         WHERE c.show_id = s.id AND (c.expires_at IS NULL OR c.expires_at > clock.now))::int
+                         WHERE c.show_id = s.id AND (c.expires_at IS NULL OR c.expires_at > clock.now))::int,
+        s.on_sale_at, q.admit_per_minute, q.pass_seconds, q.paused, q.closed
         """
 
-    typealias ShowRow = (UUID, String, Date, Int, Date, UUID?, Int64, Int)
+    /// The shows, each with its queue if it has one.
+    static let showsWithQueues = "shows s LEFT JOIN show_queues q ON q.show_id = s.id"
 
-    static func show(_ row: ShowRow) -> (show: Show, startMicros: Int64) {
-        (
+    typealias ShowRow = (UUID, String, Date, Int, Date, UUID?, Int64, Int, Date?, Int?, Int?, Bool?, Bool?)
+
+    static func show(_ row: ShowRow, now: Date) -> (show: Show, startMicros: Int64) {
+        var queue: ShowQueue?
+        if let admit = row.9, let passSeconds = row.10, let onSaleAt = row.8 {
+            let state: QueueState =
+                row.12 == true ? .closed : now < onSaleAt ? .scheduled : row.11 == true ? .paused : .open
+            queue = ShowQueue(state: state, admitPerMinute: admit, passSeconds: passSeconds)
+        }
+        return (
             Show(
                 id: row.0.uuidString.lowercased(), name: row.1, startTime: row.2, totalSeats: row.3,
-                availableSeats: row.7, createdAt: row.4, venueId: row.5?.uuidString.lowercased()),
+                availableSeats: row.7, createdAt: row.4, venueId: row.5?.uuidString.lowercased(), onSaleAt: row.8,
+                queue: queue),
             row.6
         )
     }
@@ -30,15 +41,27 @@ extension PostgresStore {
         let id = UUID()
         let micros = Micros.from(new.startTime)
         let venue = new.venueId.flatMap(UUID.init(uuidString:))
+        let onSaleMicros = new.onSaleAt.map(Micros.from)
+        let seed = QueueShuffle.newSeed()
+        // One statement, so the show and its queue are made together or not at all.
         try await client.query(
             """
-            INSERT INTO shows (id, name, start_time, total_seats, created_at, venue_id)
-            VALUES (\(id), \(new.name), 'epoch'::timestamptz + \(micros) * interval '1 microsecond',
-                    \(new.totalSeats), \(now), \(venue))
+            WITH made AS (
+                INSERT INTO shows (id, name, start_time, total_seats, created_at, venue_id, on_sale_at)
+                VALUES (\(id), \(new.name), 'epoch'::timestamptz + \(micros) * interval '1 microsecond',
+                        \(new.totalSeats), \(now), \(venue),
+                        'epoch'::timestamptz + \(onSaleMicros)::int8 * interval '1 microsecond')
+                RETURNING id, total_seats)
+            INSERT INTO show_queues (show_id, admit_per_minute, pass_seconds, seed, commitment, seats_left, updated_at)
+            SELECT made.id, \(new.queue?.admitPerMinute)::int, \(new.queue?.passSeconds)::int, \(seed),
+                   \(QueueShuffle.commitment(to: seed)), made.total_seats, \(now)
+            FROM made WHERE \(new.queue != nil)
             """, logger: logger)
+        let onSaleAt = onSaleMicros.map(Micros.date)
         return Show(
             id: id.uuidString.lowercased(), name: new.name, startTime: Micros.date(micros),
-            totalSeats: new.totalSeats, availableSeats: new.totalSeats, createdAt: now, venueId: new.venueId)
+            totalSeats: new.totalSeats, availableSeats: new.totalSeats, createdAt: now, venueId: new.venueId,
+            onSaleAt: onSaleAt, queue: new.queue.map { $0.showQueue(onSaleAt: onSaleAt, now: now) })
     }
 
     public func shows(_ query: ShowQuery, now: Date) async throws -> ShowPage {
@@ -50,14 +73,14 @@ extension PostgresStore {
         for try await row in try await client.query(
             """
             SELECT \(unescaped: Self.showColumns)
-            FROM shows s, (SELECT \(now)::timestamptz AS now) AS clock
+            FROM \(unescaped: Self.showsWithQueues), (SELECT \(now)::timestamptz AS now) AS clock
             WHERE (\(from)::int8 IS NULL OR s.start_time >= 'epoch'::timestamptz + \(from) * interval '1 microsecond')
               AND (\(afterMicros)::int8 IS NULL
                    OR (s.start_time, s.id) > ('epoch'::timestamptz + \(afterMicros) * interval '1 microsecond', \(afterId)))
             ORDER BY s.start_time, s.id LIMIT \(query.limit + 1)
             """, logger: logger
         ).decode(ShowRow.self) {
-            rows.append(Self.show(row))
+            rows.append(Self.show(row, now: now))
         }
         return ShowPage(rows: rows, limit: query.limit)
     }
@@ -69,10 +92,11 @@ extension PostgresStore {
             for try await row in try await connection.query(
                 """
                 SELECT \(unescaped: Self.showColumns)
-                FROM shows s, (SELECT \(now)::timestamptz AS now) AS clock WHERE s.id = \(uuid)
+                FROM \(unescaped: Self.showsWithQueues), (SELECT \(now)::timestamptz AS now) AS clock
+                WHERE s.id = \(uuid)
                 """, logger: self.logger
             ).decode(ShowRow.self) {
-                found = Self.show(row).show
+                found = Self.show(row, now: now).show
             }
             guard let show = found else { return nil }
             var taken: [Int] = []

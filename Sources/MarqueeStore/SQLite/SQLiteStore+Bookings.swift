@@ -51,6 +51,13 @@ extension SQLiteStore {
                 arguments: [booking.userId, at]) ?? 0
             guard holds < cap else { throw MarqueeError.tooManyHolds(limit: cap) }
         }
+        // A queue pass books once (the unique index on bookings.queue_entry_id backs this).
+        if let entry = request.queueEntryId,
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM bookings WHERE queue_entry_id = ?)", arguments: [entry])
+                == true
+        {
+            throw MarqueeError.queuePass(.used)
+        }
         // 3. Claims on these seats: active ones refuse the booking, lapsed holds give way.
         let claims = try Row.fetchAll(
             db,
@@ -69,14 +76,20 @@ extension SQLiteStore {
         try db.execute(
             sql: """
                 INSERT INTO bookings (id, show_id, user_id, user_name, seats, status, created_at, expires_at,
-                                      idempotency_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      idempotency_key, queue_entry_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 booking.id, booking.showId, booking.userId, booking.userName, seatsJSON, booking.status.rawValue,
-                at, booking.expiresAt.map(Micros.from), request.idempotency?.key.key,
+                at, booking.expiresAt.map(Micros.from), request.idempotency?.key.key, request.queueEntryId,
             ]
         )
+        if request.queueEntryId != nil {
+            // What the queue's estimates learn from: bookings made with passes, and their seats.
+            try db.execute(
+                sql: "UPDATE show_queues SET pass_bookings = pass_bookings + 1, pass_seats = pass_seats + ? WHERE show_id = ?",
+                arguments: [booking.seats.count, booking.showId])
+        }
         try db.execute(
             sql: "INSERT INTO seat_claims (show_id, seat, booking_id, expires_at) SELECT ?, value, ?, ? FROM json_each(?)",
             arguments: [booking.showId, booking.id, booking.expiresAt.map(Micros.from), seatsJSON]

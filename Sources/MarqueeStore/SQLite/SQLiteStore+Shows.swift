@@ -10,27 +10,58 @@ extension SQLiteStore {
 
     static let showColumns = """
         s.id, s.name, s.start_time, s.total_seats, s.created_at, s.venue_id,
-        s.total_seats - (SELECT count(*) FROM seat_claims c WHERE c.show_id = s.id AND \(activeClaim)) AS available
+        s.total_seats - (SELECT count(*) FROM seat_claims c WHERE c.show_id = s.id AND \(activeClaim)) AS available,
+        s.on_sale_at, q.admit_per_minute, q.pass_seconds, q.paused, q.closed
         """
 
-    static func show(_ row: Row) -> Show {
-        Show(
+    /// The shows, each with its queue if it has one: `FROM \(showsWithQueues)`.
+    static let showsWithQueues = "shows s LEFT JOIN show_queues q ON q.show_id = s.id"
+
+    static func show(_ row: Row, now: Date) -> Show {
+        let onSaleAt = (row["on_sale_at"] as Int64?).map(Micros.date)
+        var queue: ShowQueue?
+        if let admit = row["admit_per_minute"] as Int?, let onSaleAt {
+            let state: QueueState =
+                (row["closed"] as Bool) ? .closed : now < onSaleAt ? .scheduled : (row["paused"] as Bool) ? .paused : .open
+            queue = ShowQueue(state: state, admitPerMinute: admit, passSeconds: row["pass_seconds"])
+        }
+        return Show(
             id: row["id"], name: row["name"], startTime: Micros.date(row["start_time"]),
             totalSeats: row["total_seats"], availableSeats: row["available"], createdAt: Micros.date(row["created_at"]),
-            venueId: row["venue_id"]
+            venueId: row["venue_id"], onSaleAt: onSaleAt, queue: queue
         )
     }
 
     public func createShow(_ new: NewShow, now: Date) async throws -> Show {
+        let onSaleAt = new.onSaleAt.map { Micros.date(Micros.from($0)) }
         let show = Show(
             id: Identifier.make(), name: new.name, startTime: Micros.date(Micros.from(new.startTime)),
-            totalSeats: new.totalSeats, availableSeats: new.totalSeats, createdAt: now, venueId: new.venueId
-        )
+            totalSeats: new.totalSeats, availableSeats: new.totalSeats, createdAt: now, venueId: new.venueId,
+            onSaleAt: onSaleAt,
+            queue: new.queue.map { $0.showQueue(onSaleAt: onSaleAt, now: now) })
+        let seed = QueueShuffle.newSeed()
         try await writeImmediately { db in
             try db.execute(
-                sql: "INSERT INTO shows (id, name, start_time, total_seats, created_at, venue_id) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [show.id, show.name, Micros.from(show.startTime), show.totalSeats, Micros.from(now), show.venueId]
+                sql: """
+                    INSERT INTO shows (id, name, start_time, total_seats, created_at, venue_id, on_sale_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    show.id, show.name, Micros.from(show.startTime), show.totalSeats, Micros.from(now), show.venueId,
+                    onSaleAt.map(Micros.from),
+                ]
             )
+            if let queue = new.queue {
+                try db.execute(
+                    sql: """
+                        INSERT INTO show_queues (show_id, admit_per_minute, pass_seconds, seed, commitment, seats_left, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        show.id, queue.admitPerMinute, queue.passSeconds, seed, QueueShuffle.commitment(to: seed),
+                        show.totalSeats, Micros.from(now),
+                    ])
+            }
         }
         return show
     }
@@ -42,7 +73,7 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.showColumns) FROM shows s
+                    SELECT \(Self.showColumns) FROM \(Self.showsWithQueues)
                     WHERE s.start_time >= ? AND (s.start_time, s.id) > (?, ?)
                     ORDER BY s.start_time, s.id LIMIT ?
                     """,
@@ -52,7 +83,7 @@ extension SQLiteStore {
                     query.after?.startMicros ?? Int64.min, query.after?.id ?? "",
                     query.limit + 1,
                 ]
-            ).map { (show: Self.show($0), startMicros: $0["start_time"] as Int64) }
+            ).map { (show: Self.show($0, now: now), startMicros: $0["start_time"] as Int64) }
         }
         return ShowPage(rows: rows, limit: query.limit)
     }
@@ -62,7 +93,7 @@ extension SQLiteStore {
             let at = Micros.from(now)
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.showColumns) FROM shows s WHERE s.id = ?", arguments: [at, id])
+                    db, sql: "SELECT \(Self.showColumns) FROM \(Self.showsWithQueues) WHERE s.id = ?", arguments: [at, id])
             else { return nil }
             var taken: [Int] = []
             var blocked: [Int] = []
@@ -76,7 +107,7 @@ extension SQLiteStore {
             {
                 if claim["blocked"] as Bool { blocked.append(claim["seat"]) } else { taken.append(claim["seat"]) }
             }
-            return ShowDetail(show: Self.show(row), takenSeats: taken, blockedSeats: blocked)
+            return ShowDetail(show: Self.show(row, now: now), takenSeats: taken, blockedSeats: blocked)
         }
     }
 

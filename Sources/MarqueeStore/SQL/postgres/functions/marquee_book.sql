@@ -2,8 +2,8 @@
 -- the hold cap and each seat's claim, then write the booking, its claims and its
 -- idempotency answer. Outcomes (BookingFunctionOutcome in PostgresStore+Bookings.swift):
 -- 'booked', 'show_not_found', 'out_of_range' (seats = {total_seats}), 'too_many_holds'
--- (seats = {cap}), 'conflict' (seats = the taken ones, in order). Every refusal comes
--- before the first write.
+-- (seats = {cap}), 'conflict' (seats = the taken ones, in order), 'pass_used' (the queue
+-- pass p_queue_entry names has booked before). Every refusal comes before the first write.
 --
 -- Each claim is found by its full primary key: `seat = ANY (p_seats)` let the cached plan
 -- walk every claim of the show (16,000 claims read for a 2-seat booking, measured). The
@@ -13,7 +13,7 @@
 CREATE OR REPLACE FUNCTION marquee_book(
     p_booking uuid, p_show uuid, p_user uuid, p_user_name text, p_seats int[],
     p_now timestamptz, p_expires timestamptz, p_max_holds int,
-    p_idem_key text, p_idem_status int, p_idem_body text
+    p_idem_key text, p_idem_status int, p_idem_body text, p_queue_entry uuid
 ) RETURNS TABLE (result_outcome text, result_seats int[])
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -45,6 +45,12 @@ BEGIN
             RETURN;
         END IF;
     END IF;
+    -- A queue pass books once: under the show's lock, so two bookings with one pass cannot
+    -- both pass this (and the unique index on bookings.queue_entry_id backs it).
+    IF p_queue_entry IS NOT NULL AND EXISTS (SELECT 1 FROM bookings b WHERE b.queue_entry_id = p_queue_entry) THEN
+        RETURN QUERY SELECT 'pass_used'::text, NULL::int[];
+        RETURN;
+    END IF;
     -- 3. Each seat's claim, read FOR SHARE: an active one refuses the booking, a
     -- lapsed hold gives way.
     FOREACH v_seat IN ARRAY p_seats LOOP
@@ -70,10 +76,16 @@ BEGIN
     END IF;
     -- 4. The booking and its claims.
     INSERT INTO bookings (id, show_id, user_id, user_name, seats, status, created_at, expires_at,
-                          idempotency_key)
+                          idempotency_key, queue_entry_id)
     VALUES (p_booking, p_show, p_user, p_user_name, p_seats,
             CASE WHEN p_expires IS NULL THEN 'CONFIRMED' ELSE 'PENDING' END, p_now, p_expires,
-            p_idem_key);
+            p_idem_key, p_queue_entry);
+    -- What the queue's estimates learn from: how many bookings its passes made, of how many seats.
+    IF p_queue_entry IS NOT NULL THEN
+        UPDATE show_queues q SET pass_bookings = q.pass_bookings + 1,
+                                 pass_seats = q.pass_seats + cardinality(p_seats)
+        WHERE q.show_id = p_show;
+    END IF;
     INSERT INTO seat_claims (show_id, seat, booking_id, expires_at)
     SELECT p_show, n, p_booking, p_expires FROM unnest(p_seats) AS n;
     -- 5. The answer under its idempotency key, in the same transaction as the booking.
