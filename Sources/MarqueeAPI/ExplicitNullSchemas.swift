@@ -62,10 +62,13 @@ public struct ShowBody: Codable, Hashable, Sendable {
     public var createdAt: Date
     /// The show's venue; null for a show of numbered seats only.
     public var venueId: String?
+    /// When booking opens; null when it was on sale from the start.
+    public var onSaleAt: Date?
+    public var queue: Components.Schemas.ShowQueue?
 
     public init(
         id: String, name: String, startTime: Date, totalSeats: Int, availableSeats: Int, createdAt: Date,
-        venueId: String?
+        venueId: String?, onSaleAt: Date?, queue: Components.Schemas.ShowQueue?
     ) {
         self.id = id
         self.name = name
@@ -74,10 +77,12 @@ public struct ShowBody: Codable, Hashable, Sendable {
         self.availableSeats = availableSeats
         self.createdAt = createdAt
         self.venueId = venueId
+        self.onSaleAt = onSaleAt
+        self.queue = queue
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, name, startTime, totalSeats, availableSeats, createdAt, venueId
+        case id, name, startTime, totalSeats, availableSeats, createdAt, venueId, onSaleAt, queue
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -89,6 +94,8 @@ public struct ShowBody: Codable, Hashable, Sendable {
         try container.encode(availableSeats, forKey: .availableSeats)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(venueId, forKey: .venueId)
+        try container.encode(onSaleAt, forKey: .onSaleAt)
+        try container.encode(queue, forKey: .queue)
     }
 }
 
@@ -111,5 +118,106 @@ public struct ShowPageBody: Codable, Hashable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(items, forKey: .items)
         try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+/// `#/components/schemas/QueueEntry`.
+public struct QueueEntryBody: Codable, Hashable, Sendable {
+    public enum State: String, Codable, Hashable, Sendable {
+        case waiting, admitted, done, expired, closed
+    }
+
+    public var id: String
+    public var showId: String
+    /// The place in line, 1-based; null until `onSaleAt` for those who joined before it.
+    public var rank: Int?
+    public var state: State
+    public var aheadOfYou: Int
+    public var estimatedWaitSeconds: Components.Schemas.WaitEstimate?
+    public var likelySoldOut: Bool
+    /// While admitted, the pass to send as `Queue-Pass`.
+    public var pass: String?
+    public var passExpiresAt: Date?
+    public var joinedAt: Date
+
+    public init(
+        id: String, showId: String, rank: Int?, state: State, aheadOfYou: Int,
+        estimatedWaitSeconds: Components.Schemas.WaitEstimate?, likelySoldOut: Bool, pass: String?,
+        passExpiresAt: Date?, joinedAt: Date
+    ) {
+        self.id = id
+        self.showId = showId
+        self.rank = rank
+        self.state = state
+        self.aheadOfYou = aheadOfYou
+        self.estimatedWaitSeconds = estimatedWaitSeconds
+        self.likelySoldOut = likelySoldOut
+        self.pass = pass
+        self.passExpiresAt = passExpiresAt
+        self.joinedAt = joinedAt
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, showId, rank, state, aheadOfYou, estimatedWaitSeconds, likelySoldOut, pass, passExpiresAt, joinedAt
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(showId, forKey: .showId)
+        try container.encode(rank, forKey: .rank)
+        try container.encode(state, forKey: .state)
+        try container.encode(aheadOfYou, forKey: .aheadOfYou)
+        try container.encode(estimatedWaitSeconds, forKey: .estimatedWaitSeconds)
+        try container.encode(likelySoldOut, forKey: .likelySoldOut)
+        try container.encode(pass, forKey: .pass)
+        try container.encode(passExpiresAt, forKey: .passExpiresAt)
+        try container.encode(joinedAt, forKey: .joinedAt)
+    }
+}
+
+/// `#/components/schemas/QueueStatus`.
+public struct QueueStatusBody: Codable, Hashable, Sendable {
+    public var showId: String
+    public var state: Components.Schemas.QueueState
+    public var onSaleAt: Date
+    public var admitPerMinute: Int
+    public var waiting: Int
+    public var admitted: Int
+    public var serving: Int
+    public var shuffleCommitment: String
+    /// Null until `onSaleAt`.
+    public var seed: String?
+
+    public init(
+        showId: String, state: Components.Schemas.QueueState, onSaleAt: Date, admitPerMinute: Int, waiting: Int,
+        admitted: Int, serving: Int, shuffleCommitment: String, seed: String?
+    ) {
+        self.showId = showId
+        self.state = state
+        self.onSaleAt = onSaleAt
+        self.admitPerMinute = admitPerMinute
+        self.waiting = waiting
+        self.admitted = admitted
+        self.serving = serving
+        self.shuffleCommitment = shuffleCommitment
+        self.seed = seed
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case showId, state, onSaleAt, admitPerMinute, waiting, admitted, serving, shuffleCommitment, seed
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(showId, forKey: .showId)
+        try container.encode(state, forKey: .state)
+        try container.encode(onSaleAt, forKey: .onSaleAt)
+        try container.encode(admitPerMinute, forKey: .admitPerMinute)
+        try container.encode(waiting, forKey: .waiting)
+        try container.encode(admitted, forKey: .admitted)
+        try container.encode(serving, forKey: .serving)
+        try container.encode(shuffleCommitment, forKey: .shuffleCommitment)
+        try container.encode(seed, forKey: .seed)
     }
 }

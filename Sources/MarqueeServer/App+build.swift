@@ -28,6 +28,8 @@ public func buildApplication(
     let hub = LiveStreamHub()
     let cache = ReadCache(timeToLive: configuration.readCacheTTL)
     let revocations = SessionRevocations()
+    let queueBoard = QueueBoard()
+    let queueStreams = LiveStreamHub()
     let handlers = APIHandlers(
         store: opened.store,
         tokens: await TokenAuthority(
@@ -42,6 +44,7 @@ public func buildApplication(
         registry: setup.registry,
         clock: clock,
         events: hub,
+        queueStreams: queueStreams,
         accounts: AccountCache(),
         desk: BookingDesk(
             store: opened.store,
@@ -52,7 +55,7 @@ public func buildApplication(
                 maxSeatsPerBooking: configuration.maxSeatsPerBooking, holdDuration: configuration.holdDuration,
                 maxActiveHolds: configuration.maxActiveHolds),
             transcript: .api, metrics: metrics, cache: cache, changes: changes, plans: SeatPlans(store: opened.store),
-            clock: clock),
+            sales: ShowSales(store: opened.store), passes: QueuePasses(keys: keys), queues: queueBoard, clock: clock),
         revocations: revocations
     )
 
@@ -92,7 +95,11 @@ public func buildApplication(
     let sessions = SessionRevocationFeed(
         revocations: revocations, store: opened.store, interval: configuration.sessionPollInterval, logger: logger,
         started: started)
-    var services = opened.services + [sweeper, reader, webhooks, sessions]
+    let queueKeeper = QueueKeeper(
+        store: opened.store, board: queueBoard, streams: queueStreams, metrics: metrics, clock: clock,
+        interval: configuration.queueBeat, lease: configuration.queueKeeperLease, keeperId: Identifier.make(),
+        logger: logger, started: started)
+    var services = opened.services + [sweeper, reader, webhooks, sessions, queueKeeper]
     if let postgres = opened.store as? PostgresStore, let url = configuration.databaseURL {
         let listener = InstanceListener(
             configuration: try PostgresURL.connectionConfiguration(url), logger: logger, ignoring: postgres.instanceID,

@@ -26,6 +26,7 @@ import Testing
             switch item {
             case .event(let id, let frame): received.append("\(id): \(String(decoding: frame, as: UTF8.self))")
             case .heartbeat: received.append("heartbeat")
+            case .frame(let frame): received.append(String(decoding: frame, as: UTF8.self))
             }
         }
         #expect(received == ["3: id: 3\nevent: seats\ndata: {\"taken\":[],\"freed\":[4]}\n\n", "heartbeat"],

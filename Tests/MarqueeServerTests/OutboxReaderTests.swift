@@ -45,6 +45,7 @@ import Testing
                 switch item {
                 case .heartbeat: received.withLock { $0.heartbeats += 1 }
                 case .event(_, let frame): received.withLock { $0.frames.append(String(decoding: frame, as: UTF8.self)) }
+                case .frame(let frame): received.withLock { $0.frames.append(String(decoding: frame, as: UTF8.self)) }
                 }
             }
         }

@@ -20,6 +20,8 @@ def ts_type(schema):
     """The TypeScript type the document's schema says, written as types.ts writes it."""
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[-1]
+    if "oneOf" in schema:
+        return " | ".join(ts_type(part) for part in schema["oneOf"])
     if "enum" in schema:
         return " | ".join(f'"{value}"' for value in schema["enum"])
     kinds = schema.get("type")

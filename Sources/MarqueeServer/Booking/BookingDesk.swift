@@ -8,6 +8,9 @@ import MarqueeStore
 /// the answer back; nothing here knows HTTP.
 ///
 /// For one order, in this order:
+/// 0. the show's sale terms (``ShowSales``): not before its `onSaleAt`, and for a show with a
+///    queue only with a good `Queue-Pass` (``QueuePasses``); the pass's single use is
+///    recorded in the booking's transaction;
 /// 1. the order's rules: seat numbers (``SeatSet``), the hold's lifetime and the hold cap;
 ///    for best available, the seats are picked first (``BestAvailable``, over the show's plan
 ///    from ``SeatPlans`` and its seats from ``SeatOccupancy``), and picked again without the seats a
@@ -53,6 +56,12 @@ struct BookingDesk: Sendable {
     let cache: ReadCache
     let changes: OutboxSignal
     let plans: SeatPlans
+    /// Shows' on-sale times and queues, kept once read.
+    let sales: ShowSales
+    /// Checks queue passes.
+    let passes: QueuePasses
+    /// What this instance knows of the queues.
+    let queues: QueueBoard
     /// Seats best available has picked on this instance for orders still in flight.
     let picks = PendingPicks()
     /// The seats best available knows to be unavailable, per show, read now and then.
@@ -62,8 +71,10 @@ struct BookingDesk: Sendable {
     /// How many times best available picks again after losing seats to a concurrent buyer.
     static let bestAvailableAttempts = 3
 
-    /// Books (or holds) the order's seats for `buyer`.
-    func book(_ order: BookingOrder, for buyer: User, idempotencyKey: String?) async throws -> Answer {
+    /// Books (or holds) the order's seats for `buyer`; `pass` is the request's `Queue-Pass`.
+    func book(_ order: BookingOrder, for buyer: User, idempotencyKey: String?, pass: String? = nil) async throws -> Answer {
+        var order = order
+        order.queueEntryId = try await admission(order.showId, for: buyer, pass: pass)
         guard let rawKey = idempotencyKey else { return try await timedBooking(order, for: buyer, key: nil) }
         let key = IdempotencyKey(userId: buyer.id, key: rawKey, fingerprint: Self.fingerprint(order))
         switch try await store.beginIdempotent(key, now: clock(), staleAfter: .seconds(60)) {
@@ -87,6 +98,18 @@ struct BookingDesk: Sendable {
             }
             throw error
         }
+    }
+
+    /// The show's sale terms for this buyer: 403 before `onSaleAt`; with a queue, the entry
+    /// the buyer's pass admits (403 without a good one). Nil when no pass is needed. An
+    /// unknown show passes here and is refused as usual.
+    private func admission(_ showId: String, for buyer: User, pass: String?) async throws -> String? {
+        guard Identifier.isWellFormed(showId), let terms = try await sales.terms(showId: showId) else { return nil }
+        let now = clock()
+        if let onSaleAt = terms.onSaleAt, now < onSaleAt { throw MarqueeError.notOnSale(onSaleAt: onSaleAt) }
+        guard terms.hasQueue else { return nil }
+        guard let pass, !pass.isEmpty else { throw MarqueeError.queuePass(.required) }
+        return try passes.verify(pass, userId: buyer.id, showId: showId, now: now)
     }
 
     /// Refusals that say "not now" rather than "no": a retry may well succeed, so they are
@@ -228,13 +251,14 @@ struct BookingDesk: Sendable {
         var request = BookingRequest(
             showId: order.showId, userId: buyer.id, userName: buyer.name, seats: seats,
             holdUntil: order.hold ? now.addingTimeInterval(rules.holdDuration.seconds) : nil,
-            maxActiveHolds: order.hold ? rules.maxActiveHolds : nil)
+            maxActiveHolds: order.hold ? rules.maxActiveHolds : nil, queueEntryId: order.queueEntryId)
         if let key {
             // The answer is known before the booking exists, so it commits with the booking.
             request.idempotency = (key, try transcript.booked(request.booking(at: now), labels))
         }
         let booking = try await coalescer.book(request, now: now)
         showChanged(booking.showId)
+        if order.queueEntryId != nil { queues.forgetEntry(showId: booking.showId, userId: buyer.id) }
         return (booking, labels)
     }
 }

@@ -84,6 +84,6 @@ struct RetentionSweep: Sendable {
 }
 
 /// Sleeps for `duration`, returning early (by throwing) when a graceful shutdown begins.
-private func gracefulShutdown(sleeping duration: Duration) async throws {
+func gracefulShutdown(sleeping duration: Duration) async throws {
     try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
 }

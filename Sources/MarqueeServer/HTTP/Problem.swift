@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MarqueeAPI
 import MarqueeCore
 import MarqueeStore
 import NIOCore
@@ -15,6 +16,8 @@ struct Problem: Error, Sendable, Encodable {
     var errors: [FieldError]?
     var conflictingSeats: [Int]?
     var largestBlock: Int?
+    /// With `not-on-sale`: when booking opens.
+    var onSaleAt: Date?
     var retryAfterSeconds: Int?
 
     init(
@@ -33,7 +36,7 @@ struct Problem: Error, Sendable, Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case type, title, status, detail, errors, conflictingSeats, largestBlock
+        case type, title, status, detail, errors, conflictingSeats, largestBlock, onSaleAt
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -45,6 +48,7 @@ struct Problem: Error, Sendable, Encodable {
         try container.encodeIfPresent(errors, forKey: .errors)
         try container.encodeIfPresent(conflictingSeats, forKey: .conflictingSeats)
         try container.encodeIfPresent(largestBlock, forKey: .largestBlock)
+        if let onSaleAt { try container.encode(try RFC3339DateTranscoder().encode(onSaleAt), forKey: .onSaleAt) }
     }
 
     static func contentTooLarge(_ limit: Int) -> Problem {
@@ -109,6 +113,25 @@ struct Problem: Error, Sendable, Encodable {
                     ? "No free seats match what you asked for."
                     : "No block of that many seats side by side is free; the largest that matches has \(largest).",
                 largestBlock: largest)
+        case .notOnSale(let onSaleAt):
+            self.init(
+                .forbidden, "not-on-sale", "Not on sale yet",
+                detail: "This show goes on sale at \((try? RFC3339DateTranscoder().encode(onSaleAt)) ?? "a later time").")
+            self.onSaleAt = onSaleAt
+        case .queuePass(.required):
+            self.init(
+                .forbidden, "queue-pass-required", "Queue pass required",
+                detail: "This show sells through its queue: join it, and book with the Queue-Pass you get when it is your turn.")
+        case .queuePass(.invalid):
+            self.init(
+                .forbidden, "queue-pass-invalid", "Queue pass not valid",
+                detail: "This Queue-Pass is expired, not yours, or for another show.")
+        case .queuePass(.used):
+            self.init(
+                .forbidden, "queue-pass-invalid", "Queue pass used",
+                detail: "This Queue-Pass has already been used for a booking.")
+        case .noQueue:
+            self.init(.conflict, "no-queue", "No queue", detail: "This show has no queue; book it directly.")
         case .idempotencyKeyReused:
             self.init(
                 .unprocessableContent, "idempotency-key-reused", "Idempotency key reused",

@@ -16,7 +16,7 @@ extension APIHandlers {
         let order = try BookingOrder(
             showId: body.showId, seats: body.seats, quantity: body.quantity, section: body.section,
             category: body.category, accessible: body.accessible, hold: body.hold == true)
-        switch try await desk.book(order, for: user, idempotencyKey: key) {
+        switch try await desk.book(order, for: user, idempotencyKey: key, pass: input.headers.queuePass) {
         case .booked(let booking, let labels):
             return .created(.init(body: .json(.init(booking, labels: labels))))
         case .replayed(let stored):
@@ -61,14 +61,7 @@ extension BookingDesk.Transcript {
     /// in whole seconds, refusals as problem details.
     static let api = BookingDesk.Transcript(
         booked: { booking, labels in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let transcoder = RFC3339DateTranscoder()
-            encoder.dateEncodingStrategy = .custom { date, encoder in
-                var container = encoder.singleValueContainer()
-                try container.encode(try transcoder.encode(date))
-            }
-            return StoredResponse(status: 201, body: String(decoding: try encoder.encode(BookingBody(booking, labels: labels)), as: UTF8.self))
+            StoredResponse(status: 201, body: String(decoding: try APIJSON.encode(BookingBody(booking, labels: labels)), as: UTF8.self))
         },
         refused: { error in Problem(error).stored })
 }

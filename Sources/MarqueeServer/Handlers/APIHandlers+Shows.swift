@@ -34,9 +34,11 @@ extension APIHandlers {
         if let venueId = body.venueId { venue = try await plans.plan(venueId: venueId) }
         let show = try NewShow(
             name: body.name, startTime: body.startTime, totalSeats: body.totalSeats, venueId: body.venueId,
-            venue: venue.map { ($0.record.id, $0.record.totalSeats) })
+            venue: venue.map { ($0.record.id, $0.record.totalSeats) }, onSaleAt: body.onSaleAt,
+            queue: body.queue.map { ($0.admitPerMinute, $0.passSeconds) })
         let created = try await store.createShow(show, now: clock())
         plans.remember(showId: created.id, venueId: created.venueId)
+        desk.sales.remember(SaleTerms(onSaleAt: created.onSaleAt, hasQueue: created.queue != nil), showId: created.id)
         desk.showChanged(created.id)
         return .created(.init(body: .json(.init(created))))
     }

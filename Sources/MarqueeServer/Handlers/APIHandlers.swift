@@ -19,6 +19,8 @@ struct APIHandlers: APIProtocol {
     let clock: @Sendable () -> Date
     /// Live seat events, by show, for `GET /api/shows/{id}/events`.
     let events: LiveStreamHub
+    /// Live queue status, by show, for `GET /api/shows/{id}/queue/events`.
+    let queueStreams: LiveStreamHub
     /// Accounts read recently for tokens.
     let accounts: AccountCache
     /// Where booking orders go: idempotency, admission, the transaction, and the news of it.
@@ -67,7 +69,11 @@ extension ShowBody {
     init(_ show: Show) {
         self.init(
             id: show.id, name: show.name, startTime: show.startTime, totalSeats: show.totalSeats,
-            availableSeats: show.availableSeats, createdAt: show.createdAt, venueId: show.venueId)
+            availableSeats: show.availableSeats, createdAt: show.createdAt, venueId: show.venueId,
+            onSaleAt: show.onSaleAt,
+            queue: show.queue.map {
+                .init(state: .init($0.state), admitPerMinute: $0.admitPerMinute, passSeconds: $0.passSeconds)
+            })
     }
 }
 

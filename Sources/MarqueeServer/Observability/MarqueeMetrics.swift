@@ -18,6 +18,9 @@ public struct MetricsSetup: Sendable {
         let buckets: [Duration] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000].map { .milliseconds($0) }
         factory.defaultDurationHistogramBuckets = buckets
         factory.valueHistogramBuckets["marquee_booking_batch_size"] = [1, 2, 4, 8, 16, 32, 64, 128]
+        // A wait in a queue is seconds to an hour or more.
+        factory.durationHistogramBuckets["marquee_queue_wait_seconds"] = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200]
+            .map { .seconds($0) }
         self.factory = factory
     }
 }
@@ -36,10 +39,12 @@ struct MarqueeMetrics: Sendable {
         }
         for label in [
             "marquee_seat_conflicts_total", "marquee_holds_expired_total", "marquee_login_failures_total",
-            "marquee_bookings_refused_total",
+            "marquee_bookings_refused_total", "marquee_queue_admitted_total",
         ] {
             Counter(label: label, factory: factory).increment(by: 0)
         }
+        Gauge(label: "marquee_queue_waiting", factory: factory).record(0)
+        _ = Timer(label: "marquee_queue_wait_seconds", factory: factory)
     }
 
     /// How a booking request ended, for `marquee_booking_duration_seconds`.
@@ -85,6 +90,19 @@ struct MarqueeMetrics: Sendable {
             Gauge(label: "marquee_db_pool_connections", dimensions: [("state", state)], factory: factory)
                 .record(value)
         }
+    }
+
+    /// The queues' state as this instance last read it: people waiting in every open queue.
+    func queueWaiting(_ count: Int) {
+        Gauge(label: "marquee_queue_waiting", factory: factory).record(count)
+    }
+
+    /// Entries this instance's keeper admitted, with how long each had waited. Only the
+    /// keeper counts an admission, so the sum over instances is the number admitted.
+    func queueAdmitted(waits: [TimeInterval]) {
+        Counter(label: "marquee_queue_admitted_total", factory: factory).increment(by: waits.count)
+        let timer = Timer(label: "marquee_queue_wait_seconds", factory: factory)
+        for wait in waits { timer.recordNanoseconds(Int64(max(0, wait) * 1_000_000_000)) }
     }
 
     func loginFailed() {

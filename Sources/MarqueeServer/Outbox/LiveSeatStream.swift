@@ -51,6 +51,7 @@ struct LiveSeatStream: AsyncSequence, Sendable {
                 case .heartbeat: return ArraySlice(ServerSentEvent.heartbeat.utf8)
                 case .event(let id, let frame) where id > after: return frame
                 case .event: continue
+                case .frame(let frame): return frame
                 }
             }
         }

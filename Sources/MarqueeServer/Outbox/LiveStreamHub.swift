@@ -9,6 +9,8 @@ final class LiveStreamHub: Sendable {
     /// What a stream receives.
     enum Item: Sendable {
         case event(id: Int64, frame: ArraySlice<UInt8>)
+        /// A frame without an outbox id, sent as it is (a queue's status).
+        case frame(ArraySlice<UInt8>)
         case heartbeat
     }
 
@@ -72,6 +74,19 @@ final class LiveStreamHub: Sendable {
             }
         }
     }
+
+    /// One frame to every stream watching `key` (for queue streams, a show id).
+    func send(_ frame: String, to key: String) {
+        let watching = state.withLockedValue { Array(($0.streams[key] ?? [:]).values) }
+        guard !watching.isEmpty else { return }
+        let item = Item.frame(ArraySlice(frame.utf8))
+        for stream in watching {
+            if case .dropped = stream.yield(item) { stream.finish() }
+        }
+    }
+
+    /// Whether any stream watches `key`.
+    func isWatched(_ key: String) -> Bool { state.withLockedValue { $0.streams[key] != nil } }
 
     /// A comment line to every stream, so proxies keep idle connections open.
     func heartbeat() {

@@ -79,6 +79,12 @@ public struct AppConfiguration: Sendable {
     /// How often other instances' logouts are read: within 2 s every instance refuses a
     /// revoked token (API.md, "Sessions (v2)").
     public var sessionPollInterval: Duration = .seconds(1)
+    /// How often each instance beats the queues (``QueueKeeper``): admits what is due where
+    /// it keeps the watermark, and reads every queue for positions.
+    public var queueBeat: Duration = .milliseconds(250)
+    /// How long a keeper's hold on a queue's watermark lasts without a beat: another instance
+    /// takes over within this (and one beat) when the keeper's instance dies.
+    public var queueKeeperLease: Duration = .seconds(3)
     /// How often an idle live stream sends a comment line, so proxies keep it open.
     public var eventHeartbeat: Duration = .seconds(15)
     /// Webhook retries: the first pause, doubling to an hour, for at most this many attempts.

@@ -25,6 +25,67 @@ export interface Show {
   createdAt: string;
   /** The venue whose seating plan the show uses; null for numbered seats only. */
   venueId: string | null;
+  /** When booking opens; null when it was on sale from the start. */
+  onSaleAt: string | null;
+  /** The show's waiting room for its on-sale, if it has one. */
+  queue: ShowQueue | null;
+}
+
+export type QueueState = "scheduled" | "open" | "paused" | "closed";
+
+export interface ShowQueue {
+  state: QueueState;
+  admitPerMinute: number;
+  passSeconds: number;
+}
+
+export interface CreateQueueRequest {
+  admitPerMinute: number;
+  passSeconds?: number;
+}
+
+export interface WaitEstimate {
+  low: number;
+  high: number;
+}
+
+/** The caller's place in a show's queue (GET /api/shows/{id}/queue/me). */
+export interface QueueEntry {
+  id: string;
+  showId: string;
+  /** Null until onSaleAt for those who joined before it. */
+  rank: number | null;
+  state: "waiting" | "admitted" | "done" | "expired" | "closed";
+  aheadOfYou: number;
+  estimatedWaitSeconds: WaitEstimate | null;
+  likelySoldOut: boolean;
+  /** While admitted: send as the Queue-Pass header when booking. */
+  pass: string | null;
+  passExpiresAt: string | null;
+  joinedAt: string;
+}
+
+/** A queue's public status, also sent live as the `queue` event. */
+export interface QueueStatus {
+  showId: string;
+  state: QueueState;
+  onSaleAt: string;
+  admitPerMinute: number;
+  waiting: number;
+  admitted: number;
+  serving: number;
+  shuffleCommitment: string;
+  seed: string | null;
+}
+
+export interface QueueOrder {
+  seed: string;
+  entries: string[];
+}
+
+export interface UpdateQueueRequest {
+  state?: "open" | "paused";
+  admitPerMinute?: number;
 }
 
 export interface ShowSection {

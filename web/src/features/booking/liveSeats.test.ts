@@ -6,6 +6,7 @@ import type { ShowDetail } from "../../api/types";
 const show: ShowDetail = {
   id: "s", name: "Hamlet", startTime: "2031-01-01T20:00:00Z", totalSeats: 10, availableSeats: 8,
   createdAt: "2030-01-01T00:00:00Z", takenSeats: [2, 5], venueId: null, blockedSeats: [], sections: [],
+  onSaleAt: null, queue: null,
 };
 
 test("a seats event takes and frees seats and keeps the count of free seats right", () => {
