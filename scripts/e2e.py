@@ -19,7 +19,7 @@ import tempfile
 import urllib.parse
 import uuid
 
-from blackbox import checks_booking, checks_live, checks_operations, checks_sessions, checks_venues, checks_webhooks  # noqa: F401 - they register
+from blackbox import checks_booking, checks_live, checks_operations, checks_queues, checks_sessions, checks_venues, checks_webhooks  # noqa: F401 - they register
 from blackbox.harness import ADMIN_EMAIL, ADMIN_PASSWORD
 from blackbox.registry import CHECKS, Context, run
 

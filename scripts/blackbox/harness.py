@@ -84,12 +84,12 @@ class EventStream:
     """A Server-Sent Events client on a thread: the events arrive in a queue as
     (id, event, data) tuples, parsed as the WHATWG format says."""
 
-    def __init__(self, server, show, last_event_id=None):
+    def __init__(self, server, show, last_event_id=None, path="events"):
         self.connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         headers = {"Accept": "text/event-stream"}
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
-        self.connection.request("GET", f"/api/shows/{show}/events", headers=headers)
+        self.connection.request("GET", f"/api/shows/{show}/{path}", headers=headers)
         self.response = self.connection.getresponse()
         self.status = self.response.status
         self.content_type = self.response.getheader("Content-Type")

@@ -59,6 +59,18 @@ class Context:
         self._cleanups.append(server.stop)
         return server
 
+    def own_database(self):
+        """The URL of a new empty database beside the engine's, dropped after the engine's
+        checks: for a check that must know every instance that uses its database."""
+        import subprocess
+        import urllib.parse
+        import uuid
+        name = "marquee_own_" + uuid.uuid4().hex[:8]
+        subprocess.run(["psql", self.database_url, "-qc", f"CREATE DATABASE {name}"], check=True)
+        self._cleanups.append(lambda: subprocess.run(
+            ["psql", self.database_url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True))
+        return urllib.parse.urlsplit(self.database_url)._replace(path="/" + name).geturl()
+
     def pair(self):
         """Two more instances on the engine's database, whose outbox is read only every 5 s
         without a notification: what reaches one from the other came through LISTEN/NOTIFY."""
