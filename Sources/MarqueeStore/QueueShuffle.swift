@@ -31,3 +31,22 @@ public enum QueueShuffle {
             .map(\.id)
     }
 }
+
+extension QueueShuffle {
+    /// What an auditor checks once a queue is on sale, from what the API publishes: the seed
+    /// against the commitment published before it, and the pre-queue's order against the
+    /// seed. Each failure in words; none means the order is the committed one.
+    public static func audit(commitment: String, seed: String, entries: [String]) -> [String] {
+        var failures: [String] = []
+        if QueueShuffle.commitment(to: seed) != commitment.lowercased() {
+            failures.append("SHA-256 of the seed is \(QueueShuffle.commitment(to: seed)), not the commitment \(commitment).")
+        }
+        if Set(entries).count != entries.count { failures.append("An entry is listed more than once.") }
+        let expected = order(seed: seed, entryIds: entries)
+        if let place = entries.indices.first(where: { entries[$0] != expected[$0] }) {
+            failures.append(
+                "Rank \(place + 1) is \(entries[place]); by SHA-256(seed:id) it would be \(expected[place]).")
+        }
+        return failures
+    }
+}

@@ -63,6 +63,10 @@ def queue_on_sale(ctx):
     stream.close()
     order = audit(server, show)
     expect(sorted(order) == sorted(entry["id"] for _, _, entry in joins), "the order lists every pre-queue entry")
+    import subprocess
+    audited = subprocess.run([ctx.binary, "queue-audit", "--url", server.base, "--show", show],
+                             capture_output=True, text=True, timeout=30)
+    expect(audited.returncode == 0 and "OK" in audited.stdout, f"marquee queue-audit: {audited.returncode} {audited.stdout}")
 
     entries = [server.call("GET", f"/api/shows/{show}/queue/me", token=token)[2] for token in buyers]
     expect([e["rank"] for e in entries] == [order.index(e["id"]) + 1 for e in entries], "each rank is its place in the draw")

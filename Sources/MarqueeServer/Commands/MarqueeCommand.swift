@@ -14,7 +14,7 @@ public struct MarqueeCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "marquee",
         abstract: "Marquee: seat booking for shows.",
-        subcommands: [Serve.self, Migrate.self, Admin.self],
+        subcommands: [Serve.self, Migrate.self, Admin.self, QueueAudit.self],
         defaultSubcommand: Serve.self
     )
 }
