@@ -37,8 +37,15 @@ struct QueueAudit: AsyncParsableCommand {
 
     /// A JSON object from `url`; a problem answer stops the audit with its detail.
     static func json(_ client: HTTPClient, _ url: String) async throws -> [String: Any] {
-        let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 256 * 1024 * 1024)
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+            body = try await response.body.collect(upTo: 256 * 1024 * 1024)
+        } catch {
+            print("GET \(url): \(error)")
+            throw ExitCode(2)
+        }
         let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
         guard response.status == .ok else {
             print("GET \(url): \(response.status.code) \(object["detail"] as? String ?? "")")
