@@ -26,7 +26,7 @@ def step(description):
 class Journey:
     """Ana signs up and books; Ben buys beside her; Cai books through the API alone; an admin
     creates a show; a phone books too; Eve, an admin, builds a venue and a show on it; Dee books
-    on its plan by keyboard, and Fay by Best available."""
+    on its plan by keyboard, and Fay by Best available; Gus waits in an on-sale's queue."""
 
     def __init__(self, server, shots):
         self.server, self.shots = server, shots
@@ -41,9 +41,10 @@ class Journey:
         self.dee = None
         self.eve = None
         self.fay = None
+        self.gus = None
 
     def browsers(self):
-        return [browser for browser in (self.ana, self.ben, self.dee, self.eve, self.fay) if browser]
+        return [browser for browser in (self.ana, self.ben, self.dee, self.eve, self.fay, self.gus) if browser]
 
     def close(self):
         for browser in self.browsers():
@@ -477,3 +478,54 @@ class Journey:
         dee.wait(lambda: dee.focused() == "Arena, Row R6, Seat 1, available", "Page Down draws the next part")
         dee.shot("25-large-hall")
         dee.expect_clean_console()
+
+
+    @step("an on-sale with a queue: the countdown, Join, the place in line kept across a refresh, the turn, a booking with the pass")
+    def queue_on_sale(self):
+        import datetime
+        import time
+        login = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        self.admin = self.server.call("POST", "/api/auth/login", login)[2]["token"]
+        on_sale = int(time.time()) + 6
+        status, _, show = self.server.call("POST", "/api/shows", {
+            "name": "Première", "startTime": "2031-05-01T19:30:00Z", "totalSeats": 20,
+            "onSaleAt": datetime.datetime.fromtimestamp(on_sale, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "queue": {"admitPerMinute": 20, "passSeconds": 120}}, token=self.admin)
+        expect(status == 201, f"queued show {status} {show}")
+        # Three buyers queue through the API before the on-sale: they are drawn ranks 1 to 3.
+        early = []
+        for i in range(3):
+            email = f"early{i}-{uuid.uuid4().hex[:8]}@example.com"
+            token = self.server.call("POST", "/api/auth/signup", {"name": f"Early {i}", "email": email, "password": PASSWORD})[2]["token"]
+            expect(self.server.call("POST", f"/api/shows/{show['id']}/queue", token=token)[0] == 201, "an early join")
+            early.append(token)
+        gus = self.gus = Browser(self.server.base, self.shots, "gus")
+        gus.allowed_network_errors.add(404)  # "not in line yet" is how the page learns it
+        sign_up_in_browser(gus, "Gus", f"gus-{uuid.uuid4().hex[:8]}@example.com")
+        gus.open(f"/shows/{show['id']}")
+        gus.sees("Queue for the on-sale")
+        gus.sees(r"Sales open in \d+:\d\d")
+        expect(not gus.driver.find_elements(By.XPATH, "//button[normalize-space()='Book']"), "no Book button before the on-sale")
+        gus.shot("26-queue-countdown")
+        # Gus joins once sales are open: behind the three drawn before him, in join order.
+        gus.sees("Queue to book", timeout=15)
+        gus.button("Join the queue").click()
+        gus.sees("You are in line")
+        gus.sees(r"Your place: 4")
+        gus.sees(r"(people are|person is) ahead of you|You are next")
+        expect(gus.driver.find_elements(By.CSS_SELECTOR, "progress.queue-progress"), "a progress bar")
+        gus.shot("27-queue-in-line")
+        gus.driver.refresh()
+        gus.sees(r"Your place: 4")
+        # The turn comes at 20 a minute (one every 3 s): rank 4 about 9 s after the on-sale.
+        gus.sees("It is your turn", timeout=30)
+        gus.sees(r"book within \d+:\d\d")
+        gus.shot("28-queue-turn")
+        gus.seat(5).click()
+        gus.button("Book").click()
+        gus.sees(r"Booked! Seat 5 is yours\.")
+        gus.sees("You have booked")
+        gus.expect_clean_console()
+        # The pass booked once: through the API it is now refused.
+        entry = self.server.call("GET", f"/api/shows/{show['id']}/queue/me", token=gus.session_token())[2]
+        expect(entry["state"] == "done", f"Gus's entry is done: {entry}")

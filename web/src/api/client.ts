@@ -1,7 +1,10 @@
 // The one module that talks to the server. Every failure becomes an ApiError that carries
 // what the screens need (a sentence for people, field errors, conflicting seats) and
 // never the raw body.
-import type { Booking, FieldError, Layout, Session, Show, ShowDetail, ShowPage, User, Venue, VenueSummary } from "./types";
+import type {
+  Booking, CreateQueueRequest, FieldError, Layout, QueueEntry, QueueOrder, QueueStatus, Session, Show, ShowDetail, ShowPage,
+  UpdateQueueRequest, User, Venue, VenueSummary,
+} from "./types";
 
 /** A failed call: an HTTP error answer, or no answer at all (`status` 0). */
 export class ApiError extends Error {
@@ -99,8 +102,9 @@ export type NewBooking =
   | { showId: string; seats: number[]; hold: boolean }
   | { showId: string; quantity: number; section?: string; category?: string; accessible?: boolean; hold: boolean };
 
-/** Numbered seats, or a venue whose plan gives the seats. */
-export type NewShow = { name: string; startTime: string } & ({ totalSeats: number } | { venueId: string });
+/** Numbered seats, or a venue whose plan gives the seats; optionally an on-sale time and a queue. */
+export type NewShow = { name: string; startTime: string; onSaleAt?: string; queue?: CreateQueueRequest }
+  & ({ totalSeats: number } | { venueId: string });
 
 /** Typed calls to the Marquee API (shared/API.md). */
 export class ApiClient {
@@ -171,9 +175,37 @@ export class ApiClient {
     return this.request("POST", "/api/shows", body);
   }
 
-  /** `idempotencyKey` makes a retry of the same attempt safe: it never books twice. */
-  createBooking(body: NewBooking, idempotencyKey: string): Promise<Booking> {
-    return this.request("POST", "/api/bookings", body, { "Idempotency-Key": idempotencyKey });
+  /**
+   * `idempotencyKey` makes a retry of the same attempt safe: it never books twice. For a show
+   * with a queue, `queuePass` is the pass of the buyer's admitted entry.
+   */
+  createBooking(body: NewBooking, idempotencyKey: string, queuePass?: string | null): Promise<Booking> {
+    const headers: Record<string, string> = { "Idempotency-Key": idempotencyKey };
+    if (queuePass) headers["Queue-Pass"] = queuePass;
+    return this.request("POST", "/api/bookings", body, headers);
+  }
+
+  /** Joins the show's queue; joining again answers with the same entry. */
+  joinQueue(showId: string): Promise<QueueEntry> {
+    return this.request("POST", `/api/shows/${encodeURIComponent(showId)}/queue`);
+  }
+
+  /** The caller's entry in the show's queue; 404 when not in line. */
+  getQueueEntry(showId: string): Promise<QueueEntry> {
+    return this.request("GET", `/api/shows/${encodeURIComponent(showId)}/queue/me`);
+  }
+
+  getQueueStatus(showId: string): Promise<QueueStatus> {
+    return this.request("GET", `/api/shows/${encodeURIComponent(showId)}/queue`);
+  }
+
+  getQueueOrder(showId: string): Promise<QueueOrder> {
+    return this.request("GET", `/api/shows/${encodeURIComponent(showId)}/queue/order`);
+  }
+
+  /** Admins: pause, resume or re-pace the queue. */
+  updateQueue(showId: string, body: UpdateQueueRequest): Promise<QueueStatus> {
+    return this.request("PATCH", `/api/shows/${encodeURIComponent(showId)}/queue`, body);
   }
 
   listBookings(): Promise<Booking[]> {

@@ -1,5 +1,6 @@
-// Admins create shows: name, start date and time (in the admin's own time zone), and either
-// a number of seats or a venue whose seating plan the show uses.
+// Admins create shows: name, start date and time (in the admin's own time zone), either a
+// number of seats or a venue whose seating plan the show uses, and optionally when sales
+// open and a queue (a waiting room) for the on-sale.
 import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { ApiError } from "../../api/client";
@@ -19,6 +20,13 @@ export interface NewShowForm {
   seats: string;
   /** The venue's id, or "" for numbered seats. */
   venueId: string;
+  /** When sales open; both empty: at once. */
+  saleDate?: string;
+  saleTime?: string;
+  /** Sell through a queue, admitting this many a minute, each with this many minutes to book. */
+  queue?: boolean;
+  admitPerMinute?: string;
+  passMinutes?: string;
 }
 
 /**
@@ -33,12 +41,29 @@ export function showFromForm(form: NewShowForm): { body: NewShow } | { errors: R
   if (form.date && form.time && Number.isNaN(start.getTime())) errors.date = "Enter a real date and time.";
   const seats = Number(form.seats);
   if (!form.venueId && (form.seats.trim() === "" || !Number.isInteger(seats))) errors.seats = "Enter a whole number of seats.";
+  const saleGiven = Boolean(form.saleDate) || Boolean(form.saleTime);
+  const onSale = new Date(`${form.saleDate ?? ""}T${form.saleTime ?? ""}`);
+  if (saleGiven && (!form.saleDate || !form.saleTime || Number.isNaN(onSale.getTime()))) {
+    errors.saleDate = "Give both the date and the time sales open, or neither.";
+  }
+  if (form.queue && !saleGiven) errors.saleDate = "A queue needs the time sales open.";
+  const admit = Number(form.admitPerMinute);
+  if (form.queue && (!Number.isInteger(admit) || (form.admitPerMinute ?? "").trim() === "")) {
+    errors.admitPerMinute = "Enter how many people to let in each minute.";
+  }
+  const passMinutes = Number(form.passMinutes || "10");
+  if (form.queue && !Number.isFinite(passMinutes)) errors.passMinutes = "Enter the minutes each buyer has to book.";
   if (Object.keys(errors).length > 0) return { errors };
   const startTime = rfc3339(start);
-  return { body: form.venueId ? { name: form.name, startTime, venueId: form.venueId } : { name: form.name, startTime, totalSeats: seats } };
+  const seating = form.venueId ? { venueId: form.venueId } : { totalSeats: seats };
+  const sale = saleGiven ? { onSaleAt: rfc3339(onSale) } : {};
+  const queue = form.queue ? { queue: { admitPerMinute: admit, passSeconds: Math.round(passMinutes * 60) } } : {};
+  return { body: { name: form.name, startTime, ...seating, ...sale, ...queue } };
 }
 
-const emptyForm: NewShowForm = { name: "", date: "", time: "", seats: "", venueId: "" };
+const emptyForm: NewShowForm = {
+  name: "", date: "", time: "", seats: "", venueId: "", saleDate: "", saleTime: "", queue: false, admitPerMinute: "", passMinutes: "10",
+};
 
 export function NewShowPage() {
   const { api, user } = useAuth();
@@ -86,6 +111,9 @@ export function NewShowPage() {
           date: error.fieldMessage("startTime") ?? "",
           seats: error.fieldMessage("totalSeats") ?? "",
           venue: error.fieldMessage("venueId") ?? "",
+          saleDate: error.fieldMessage("onSaleAt") ?? "",
+          admitPerMinute: error.fieldMessage("queue.admitPerMinute") ?? "",
+          passMinutes: error.fieldMessage("queue.passSeconds") ?? "",
         });
       } else {
         setFailure(error instanceof ApiError ? error.message : "The show could not be created.");
@@ -128,6 +156,24 @@ export function NewShowPage() {
         {!form.venueId && (
           <Field id="show-seats" label="Seats" type="number" inputMode="numeric" min={1} max={100000} value={form.seats} onChange={set("seats")} error={errors.seats || undefined} hint="1 to 100,000 numbered seats." />
         )}
+        <fieldset className="fieldset">
+          <legend>On-sale</legend>
+          <div className="field-pair">
+            <Field id="show-sale-date" label="Sales open on" type="date" value={form.saleDate} onChange={set("saleDate")} error={errors.saleDate || undefined} hint="Leave empty to sell at once." />
+            <Field id="show-sale-time" label="at" type="time" value={form.saleTime} onChange={set("saleTime")} />
+          </div>
+          <div className="field field-check">
+            <input id="show-queue" type="checkbox" checked={form.queue ?? false} onChange={(event) => setForm({ ...form, queue: event.target.checked })} aria-describedby="show-queue-hint" />
+            <label htmlFor="show-queue">Sell through a queue</label>
+            <p id="show-queue-hint" className="field-hint">Buyers wait in line and book in turn. Everyone who joins before sales open gets a place drawn at random, which anyone can check afterwards.</p>
+          </div>
+          {form.queue && (
+            <div className="field-pair">
+              <Field id="show-admit" label="People let in each minute" type="number" inputMode="numeric" min={1} max={100000} value={form.admitPerMinute} onChange={set("admitPerMinute")} error={errors.admitPerMinute || undefined} />
+              <Field id="show-pass" label="Minutes each has to book" type="number" inputMode="numeric" min={1} max={60} value={form.passMinutes} onChange={set("passMinutes")} error={errors.passMinutes || undefined} hint="1 to 60 minutes." />
+            </div>
+          )}
+        </fieldset>
         <button type="submit" className="button button-primary" disabled={busy}>Create show</button>
       </form>
     </section>

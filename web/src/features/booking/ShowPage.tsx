@@ -1,5 +1,6 @@
 // One show: its seat map, the visitor's selection, Book and Hold, and any hold waiting to
 // be confirmed. The state and the calls are in useShowBooking; this is the layout.
+import { useRef } from "react";
 import { Link } from "../../app/router";
 import { Callout, ErrorMessage, Loading } from "../../components/Status";
 import { countSeats, formatShowTime, seatsLeft } from "../../lib/format";
@@ -9,16 +10,32 @@ import { HoldPanel } from "./HoldPanel";
 import { SeatMap } from "./SeatMap";
 import { useShowBooking } from "./useShowBooking";
 import { VenueSeatMap } from "../../components/VenueSeatMap";
+import { useNow } from "../../lib/hooks";
+import { QueueAdminPanel } from "./QueueAdminPanel";
+import { QueuePanel } from "./QueuePanel";
+import { queuePhase } from "./queueView";
+import { useQueue } from "./useQueue";
 
 /** The most seats best available offers to pick at once (the server's default limit is 10). */
 const bestAvailableMax = 10;
 
 export function ShowPage({ showId }: { showId: string }) {
+  // The queue's pass and its news reach the booking calls through refs: the queue's state
+  // needs the show, which the booking state loads.
+  const passRef = useRef<string | null>(null);
+  const bookedRef = useRef<() => void>(() => {});
   const {
     user, serverOffsetMs, show, hall, hallError, loadError, refreshShow, taken, blocked, unavailable, mySeats, holds, selected,
     selectedNames, conflicts, message, busy, book, bookBest, settle, onHoldExpired, toggle, clearSelection,
     setBlockedSeats, names,
-  } = useShowBooking(showId);
+  } = useShowBooking(showId, { queuePass: () => passRef.current, onBooked: () => bookedRef.current() });
+  const queue = useQueue(showId, show, user);
+  const now = useNow(1000, show?.onSaleAt != null || queue.hasQueue);
+  const phase = show ? queuePhase(show, queue.status, queue.entry, now, serverOffsetMs) : { kind: "open" as const };
+  passRef.current = phase.kind === "admitted" ? phase.pass : null;
+  bookedRef.current = () => { void queue.refreshEntry(); };
+  /** Open to this visitor: on sale, and their turn when the show has a queue. */
+  const canBook = phase.kind === "open" || phase.kind === "admitted";
 
   if (!show) {
     if (loadError) {
@@ -70,6 +87,14 @@ export function ShowPage({ showId }: { showId: string }) {
                 : <Loading label="Loading the seating plan…" />}
         </section>
         <aside className="panel side-panel" aria-label="Your booking">
+          <QueuePanel
+            phase={phase}
+            signedIn={user !== null}
+            showId={show.id}
+            joining={queue.joining}
+            failure={queue.failure}
+            onJoin={() => { void queue.join(); }}
+          />
           {message && <Callout kind={message.kind}>{message.text}</Callout>}
           {holds.map((hold) => (
             <HoldPanel
@@ -82,6 +107,7 @@ export function ShowPage({ showId }: { showId: string }) {
               onExpired={() => onHoldExpired(hold)}
             />
           ))}
+          {canBook && <>
           <h2>Your selection</h2>
           {selected.length === 0
             ? <p className="muted">{show.availableSeats > 0 ? "No seats selected. Pick free seats on the map." : "This show is sold out."}</p>
@@ -107,7 +133,8 @@ export function ShowPage({ showId }: { showId: string }) {
             </p>
           )}
           <p className="hint">Book takes the seats at once. Hold keeps them for you for a few minutes while you decide.</p>
-          {hall && show.availableSeats > 0 && (
+          </>}
+          {canBook && hall && show.availableSeats > 0 && (
             <BestAvailableForm
               hall={hall}
               sections={show.sections}
@@ -117,6 +144,7 @@ export function ShowPage({ showId }: { showId: string }) {
               onRequest={(request) => { void bookBest(request); }}
             />
           )}
+          {user?.role === "admin" && queue.status && <QueueAdminPanel status={queue.status} onChange={queue.control} />}
           {user?.role === "admin" && (
             <BlockedSeatsPanel
               blocked={show.blockedSeats}

@@ -24,7 +24,13 @@ const refreshWhileLiveMs = 30_000;
 export type Message = { kind: "success" | "info" | "warning" | "error"; text: string };
 export type Busy = "book" | "hold" | "confirm" | "release" | "block" | null;
 
-export function useShowBooking(showId: string) {
+/** For a show with a queue: the pass to book with, and what to do once a booking is made. */
+export interface QueueHooks {
+  queuePass: () => string | null;
+  onBooked: () => void;
+}
+
+export function useShowBooking(showId: string, queue?: QueueHooks) {
   const { api, user } = useAuth();
   const [show, setShow] = useState<ShowDetail | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
@@ -110,7 +116,8 @@ export function useShowBooking(showId: string) {
     setBusy(hold ? "hold" : "book");
     setMessage(null);
     try {
-      const booking = await api.createBooking({ showId, seats, hold }, newIdempotencyKey());
+      const booking = await api.createBooking({ showId, seats, hold }, newIdempotencyKey(), queue?.queuePass());
+      queue?.onBooked();
       // The ref too, at once: the live stream may already have marked these seats taken, and
       // the effect above, run before the next render, would call them taken by someone else.
       selectedRef.current = [];
@@ -158,7 +165,8 @@ export function useShowBooking(showId: string) {
     setBusy(request.hold ? "hold" : "book");
     setMessage(null);
     try {
-      const booking = await api.createBooking({ showId, ...request }, newIdempotencyKey());
+      const booking = await api.createBooking({ showId, ...request }, newIdempotencyKey(), queue?.queuePass());
+      queue?.onBooked();
       setMine((current) => [booking, ...current]);
       const seats = capitalize(bookedSeats(booking));
       setMessage(request.hold
@@ -222,6 +230,9 @@ function bookingFailure(error: unknown, named: (seats: readonly number[]) => str
       text: `${capitalize(named(lost))} ${lost.length === 1 ? "was" : "were"} just taken by someone else. `
         + "Your other seats are still selected.",
     };
+  }
+  if (error.status === 403 && error.type?.startsWith("/problems/queue-pass")) {
+    return { kind: "error", text: "Your turn in the queue has ended or was used, so this booking was not made." };
   }
   return { kind: "error", text: error.fieldMessage("seats") ?? error.message };
 }
