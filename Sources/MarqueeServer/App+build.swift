@@ -55,7 +55,8 @@ public func buildApplication(
                 maxSeatsPerBooking: configuration.maxSeatsPerBooking, holdDuration: configuration.holdDuration,
                 maxActiveHolds: configuration.maxActiveHolds),
             transcript: .api, metrics: metrics, cache: cache, changes: changes, plans: SeatPlans(store: opened.store),
-            sales: ShowSales(store: opened.store), passes: QueuePasses(keys: keys), queues: queueBoard, clock: clock),
+            sales: ShowSales(store: opened.store), passes: QueuePasses(keys: keys), queues: queueBoard,
+            queueJoins: QueueJoins(store: opened.store, clock: clock), clock: clock),
         revocations: revocations
     )
 

@@ -71,15 +71,19 @@ public protocol BookingStore: Sendable {
     /// before `onSaleAt` has no rank until the draw; one made after gets the next rank, after
     /// the whole pre-queue (the first join after `onSaleAt` draws the pre-queue if the keeper
     /// has not yet). Throws ``MarqueeError/notFound(_:)`` and ``MarqueeError/noQueue``.
-    func joinQueue(showId: String, userId: String, now: Date) async throws -> QueueJoin
+    ///
+    /// Several accounts join together in one transaction (one commit), in the order given, so
+    /// that a flood of joins is not bound to a commit each; one answer per account, in order.
+    /// An account named twice gets its entry twice, made once.
+    func joinQueue(showId: String, userIds: [String], now: Date) async throws -> [QueueJoin]
     func queueEntry(showId: String, userId: String) async throws -> QueueEntryRecord?
     /// The queue's state now; nil when the show has no queue (or does not exist).
     func queue(showId: String) async throws -> QueueSnapshot?
     /// The pre-queue's entry ids in rank order, drawing it first if it is on sale at `now`
     /// and not drawn yet; nil before `onSaleAt` and for a show without a queue.
     func queueOrder(showId: String, now: Date) async throws -> [String]?
-    /// One beat of the watermark keepers: for every queue whose keeper lease is free, lapsed
-    /// or `keeper`'s, takes the lease until `now + lease`, draws the pre-queue once on sale,
+    /// One beat of the watermark keepers: for every queue on sale whose keeper lease is free,
+    /// lapsed or `keeper`'s, takes the lease until `now + lease`, draws the pre-queue once on sale,
     /// counts the seats left (closing the queue when every seat is sold or blocked) and admits
     /// the ranks due (``QueuePacing``). Returns the state of every queue still open, or closed
     /// lately, for the instance to cache, and the waits of those this beat admitted. Safe with
@@ -258,6 +262,14 @@ public struct SessionRevocation: Sendable, Equatable {
 
 
 extension BookingStore {
+    /// One account joins the show's queue (``joinQueue(showId:userIds:now:)`` for one).
+    public func joinQueue(showId: String, userId: String, now: Date) async throws -> QueueJoin {
+        guard let join = try await joinQueue(showId: showId, userIds: [userId], now: now).first else {
+            throw MarqueeError.notFound("queue entry")
+        }
+        return join
+    }
+
     /// Confirms or cancels a booking by the rules of ``Settlement``, applied with
     /// ``transition(bookingId:from:to:now:)``. When another change gets there first (a
     /// confirm, a cancel, the sweeper), this one is refused with 409 rather than decided again

@@ -182,6 +182,28 @@ import Testing
         }
     }
 
+    /// Joins that arrive together are written together: 40 at once still get 40 distinct
+    /// ranks with no gap, and each account one entry.
+    @Test(arguments: Engine.available)
+    func manyJoinsAtOnceGetDistinctRanksWithoutGaps(engine: Engine) async throws {
+        try await TestApp.run(engine) { api async throws in
+            let admin = try await api.adminToken()
+            let show = try await Self.queuedShow(api, admin: admin, seats: 10, onSaleAt: Date().addingTimeInterval(-5), perMinute: 1)
+            var tokens: [String] = []
+            for index in 0..<40 { tokens.append(try await api.signup("J\(index)").token) }
+            let ranks = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for token in tokens + tokens.prefix(5) {
+                    group.addTask { try await api.call(.post, "/api/shows/\(show)/queue", token: token)["rank"] as? Int }
+                }
+                var ranks: [Int] = []
+                for try await rank in group { if let rank { ranks.append(rank) } }
+                return ranks
+            }
+            #expect(ranks.count == 45)
+            #expect(Set(ranks) == Set(1...40), "40 accounts, ranks 1 to 40, a repeat join finds its rank")
+        }
+    }
+
     @Test func aQueueNeedsAnOnSaleTimeAndSettingsInRange() async throws {
         try await TestApp.run { api async throws in
             let admin = try await api.adminToken()

@@ -55,7 +55,14 @@ import Testing
             let lateJoin = try await store.joinQueue(showId: show.id, userId: late.id, now: onSale.addingTimeInterval(1))
             #expect(lateJoin.entry.rank == 13)
             let later = try await store.makeUser("Later")
-            #expect(try await store.joinQueue(showId: show.id, userId: later.id, now: onSale.addingTimeInterval(2)).entry.rank == 14)
+            let laterJoin = try await store.joinQueue(showId: show.id, userId: later.id, now: onSale.addingTimeInterval(2))
+            #expect(laterJoin.entry.rank == 14)
+            // A request whose clock was read before it waited for the lock: its join time still
+            // comes after the one let in before it, so join order and rank order agree.
+            let slow = try await store.makeUser("Slow")
+            let slowJoin = try await store.joinQueue(showId: show.id, userId: slow.id, now: onSale.addingTimeInterval(1.5))
+            #expect(slowJoin.entry.rank == 15 && slowJoin.entry.joinedAt > laterJoin.entry.joinedAt)
+            #expect(try await store.queueEntry(showId: show.id, userId: slow.id)?.joinedAt == slowJoin.entry.joinedAt)
 
             let order = try #require(try await store.queueOrder(showId: show.id, now: onSale.addingTimeInterval(3)))
             #expect(order == QueueShuffle.order(seed: queue.seed, entryIds: early.map(\.id)))
@@ -65,7 +72,35 @@ import Testing
                 #expect(try await store.queueEntry(showId: show.id, userId: entry.userId)?.rank == index + 1)
             }
             let drawn = try #require(try await store.queue(showId: show.id))
-            #expect(drawn.ranked && drawn.entries == 14)
+            #expect(drawn.ranked && drawn.entries == 15)
+        }
+    }
+
+    @Test(arguments: Engine.available)
+    func joinsTogetherAreRankedInTheOrderGivenAndARepeatFindsItsEntry(engine: Engine) async throws {
+        try await StoreHarness.withStore(engine) { fixture in
+            let store = fixture.store
+            let start = Self.wholeSecond()
+            let onSale = start.addingTimeInterval(30)
+            let show = try await Self.queuedShow(store, seats: 50, onSaleAt: onSale, perMinute: 60, now: start)
+            var users: [User] = []
+            for index in 0..<7 { users.append(try await store.makeUser("T\(index)")) }
+            let early = try await store.joinQueue(showId: show.id, userIds: [users[0].id, users[1].id], now: start)
+            #expect(early.map(\.created) == [true, true] && early.allSatisfy { $0.entry.rank == nil })
+            // The first batch after onSaleAt draws the pre-queue, then ranks itself in its order;
+            // an account named twice gets one entry.
+            let batch = try await store.joinQueue(
+                showId: show.id, userIds: [users[2].id, users[3].id, users[2].id, users[0].id, users[4].id],
+                now: onSale.addingTimeInterval(1))
+            #expect(batch.map(\.entry.rank) == [3, 4, 3, batch[3].entry.rank, 5])
+            #expect(batch.map(\.created) == [true, true, false, false, true])
+            #expect(batch[0].entry.id == batch[2].entry.id && batch[3].entry.id == early[0].entry.id)
+            #expect([1, 2].contains(batch[3].entry.rank ?? 0))
+            let next = try await store.joinQueue(showId: show.id, userIds: [users[5].id, users[6].id], now: onSale.addingTimeInterval(2))
+            #expect(next.map(\.entry.rank) == [6, 7])
+            #expect(next[1].entry.joinedAt > next[0].entry.joinedAt)
+            #expect(try await store.joinQueue(showId: show.id, userIds: [], now: onSale).isEmpty)
+            #expect(try await store.queue(showId: show.id)?.entries == 7)
         }
     }
 
@@ -98,7 +133,7 @@ import Testing
             }
             func serving(_ tick: QueueTick) -> Int? { tick.queues.first { $0.showId == show.id }?.serving }
 
-            // Before onSaleAt nothing is admitted, and the keeper takes the lease.
+            // Before onSaleAt nothing is admitted (and no lease is taken: there is nothing to keep).
             #expect(serving(try await store.tickQueues(keeper: "a", now: start.addingTimeInterval(5), lease: Self.lease)) == 0)
             // At onSaleAt the first is admitted at once, then one per half second.
             let first = try await store.tickQueues(keeper: "a", now: onSale, lease: Self.lease)

@@ -17,7 +17,7 @@ def report(summary):
                   "| scenario | requests/s | created/s | conflicts/s | refused/s | p50 ms | p99 ms | vs pgbench | vs /health/live |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for name, result in results.items():
-            if name == "venues_memory":
+            if name in ("venues_memory", "onsale"):  # told in the notes below
                 continue
             if name.startswith("pgbench"):
                 lines.append(f"| {name} (database, no HTTP) | {result['per_second']:.0f} | | | | "
@@ -48,6 +48,18 @@ def report(summary):
             memory = results["venues_memory"]
             notes.append(f"Resident memory with ten 20,000-seat venues in use: {memory['resident_mb_after']:.0f} MB "
                          f"({memory['resident_mb_after'] - memory['resident_mb_before']:+.0f} MB).")
+        if "onsale" in results:
+            o = results["onsale"]
+            fmt = lambda v, spec: format(v, spec) if v is not None else "n/a"  # noqa: E731
+            notes.append(
+                f"On-sale (10,000 accounts, 2,000 seats, queue at {o['configured_per_minute']}/min): joins "
+                f"{o['joins_before_per_second']:.0f}/s before onSaleAt (p99 {o['joins_before_p99_ms']:.2f} ms) and "
+                f"{o['joins_after_per_second']:.0f}/s after (p99 {o['joins_after_p99_ms']:.2f} ms); position polls "
+                f"{o['polls_per_second']:.0f}/s (p99 {o['polls_p99_ms']:.2f} ms, {fmt(o['polls_vs_health'], '.2f')} of /health/live); "
+                f"admitted {fmt(o['admitted_per_minute'], '.0f')}/min; Kendall's tau of join order and rank "
+                f"{fmt(o['tau_pre_queue'], '+.3f')} for the pre-queue, {fmt(o['tau_after_open'], '+.3f')} after the open; "
+                f"sold out {fmt(o['sold_out_seconds'], '.1f')} s after onSaleAt, {o['sold_seats']} of {o['seats']} seats "
+                f"sold once each to {o['buyers_booked']} buyers; {o['buyer_503s']} answers 503 to admitted buyers.")
         if "sellout" in results:
             notes.append(f"Sell-out: {results['sellout']['sold_seats']:.0f} of 500 seats sold in "
                          f"{results['sellout']['sold_out_seconds']:.2f} s.")

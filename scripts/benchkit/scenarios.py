@@ -225,6 +225,11 @@ def run_engine(engine, target, args, pg=None, database_url=None):
                            "sold_out_seconds": sold_out_at[0] or time.time() - started})
             return result
         results["sellout"] = repeated(times, sellout)
+    if hasattr(target, "queue_rows") and wanted("onsale"):
+        from .onsale import onsale
+        say("on-sale: 10,000 accounts, a queue, 5,000 join before and 5,000 after, buyers in turn")
+        health = results.get("health", {}).get("per_second")
+        results["onsale"] = onsale(target, seconds, health)
     if engine == "postgres" and wanted("pgbench"):
         # The pool holds 20 connections, so the database is also measured at 20 clients:
         # 64 clients on one show's lock may be slower than 20; the better figure is the ceiling.

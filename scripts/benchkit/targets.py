@@ -20,8 +20,9 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 class MarqueeTarget:
     """Marquee's release binary: users and shows made through the API, audited through it."""
 
-    def __init__(self, server, workdir, uses_postgres):
+    def __init__(self, server, workdir, uses_postgres, database=None):
         self.server, self.base, self.workdir = server, server.base, workdir
+        self.database = database  # DATABASE_URL, or the SQLite file's path
         self.pid = server.process.pid
         self.uses_postgres = uses_postgres
         self.admin = admin_token(server)
@@ -75,6 +76,13 @@ class MarqueeTarget:
             missing = set(self.taken(show)) ^ set(seats)
             expect(not missing, f"bookings and seat map of {show} disagree on seats {sorted(missing)[:10]}")
         return sum(len(seats) for seats in by_show.values())
+
+    def queue_rows(self, show):
+        """(rank, join time in seconds) of every entry in the show's queue, from the database."""
+        from .onsale import queue_rows_postgres, queue_rows_sqlite
+        if self.uses_postgres:
+            return queue_rows_postgres(self.database, show)
+        return queue_rows_sqlite(self.database, show)
 
     def stop(self):
         self.server.stop()

@@ -62,6 +62,8 @@ struct BookingDesk: Sendable {
     let passes: QueuePasses
     /// What this instance knows of the queues.
     let queues: QueueBoard
+    /// Joins of queues, written together while others are being written.
+    let queueJoins: QueueJoins
     /// Seats best available has picked on this instance for orders still in flight.
     let picks = PendingPicks()
     /// The seats best available knows to be unavailable, per show, read now and then.

@@ -22,7 +22,7 @@ extension APIHandlers {
     func joinQueue(_ input: Operations.JoinQueue.Input) async throws -> Operations.JoinQueue.Output {
         let user = try await authenticatedUser()
         guard Identifier.isWellFormed(input.path.id) else { throw MarqueeError.notFound("show") }
-        let join = try await store.joinQueue(showId: input.path.id, userId: user.id, now: clock())
+        let join = try await desk.queueJoins.join(showId: input.path.id, userId: user.id)
         queues.remember(join.entry, at: clock())
         let body = try await entryBody(join.entry)
         return join.created ? .created(.init(body: .json(body))) : .ok(.init(body: .json(body)))

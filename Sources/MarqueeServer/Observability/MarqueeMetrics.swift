@@ -92,7 +92,8 @@ struct MarqueeMetrics: Sendable {
         }
     }
 
-    /// The queues' state as this instance last read it: people waiting in every open queue.
+    /// People waiting in every open queue (not scheduled, paused or closed), as this instance
+    /// last read them: with admissions at zero, an open queue that stopped moving.
     func queueWaiting(_ count: Int) {
         Gauge(label: "marquee_queue_waiting", factory: factory).record(count)
     }

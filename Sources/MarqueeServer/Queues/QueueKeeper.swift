@@ -58,7 +58,7 @@ struct QueueKeeper: Service {
         }
         board.update(tick.queues, at: now)
         board.prune(keeping: Set(tick.queues.map(\.showId)))
-        metrics.queueWaiting(tick.queues.reduce(0) { $0 + $1.waiting })
+        metrics.queueWaiting(tick.queues.filter { $0.state(at: now) == .open }.reduce(0) { $0 + $1.waiting })
         for waits in tick.waits.values { metrics.queueAdmitted(waits: waits) }
         for queue in tick.queues where streams.isWatched(queue.showId) {
             let frame = try ServerSentEvent.queue(QueueStatusBody(queue, now: now))

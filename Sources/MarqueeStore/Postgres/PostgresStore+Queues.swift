@@ -3,7 +3,8 @@ import Logging
 import MarqueeCore
 import PostgresNIO
 
-/// Queues on PostgreSQL. A join is one round trip (SQL/postgres/functions/marquee_queue_join.sql);
+/// Queues on PostgreSQL. Joins that wait together are one round trip and one commit
+/// (SQL/postgres/functions/marquee_queue_join_many.sql over marquee_queue_join.sql);
 /// the draw and the keeper's beat are short transactions here, deciding by the same rules
 /// as on SQLite (``QueueBeat``, ``QueueShuffle``). The keeper of each queue's watermark is
 /// whichever instance holds its lease (`show_queues.keeper` until `keeper_until`): a plain
@@ -57,31 +58,46 @@ extension PostgresStore {
         return nil
     }
 
-    public func joinQueue(showId: String, userId: String, now: Date) async throws -> QueueJoin {
+    public func joinQueue(showId: String, userIds: [String], now: Date) async throws -> [QueueJoin] {
         guard let show = UUID(uuidString: showId) else { throw MarqueeError.notFound("show") }
-        guard let user = UUID(uuidString: userId) else { throw MarqueeError.notFound("user") }
-        let id = UUID()
+        let users = try userIds.map { id in
+            guard let user = UUID(uuidString: id) else { throw MarqueeError.notFound("user") }
+            return user
+        }
+        guard !users.isEmpty else { return [] }
+        let ids = users.map { _ in UUID() }
         for attempt in 0..<2 {
+            var joins = [QueueJoin?](repeating: nil, count: users.count)
+            var unranked = false
             for try await row in try await client.query(
                 """
-                SELECT result_outcome, entry_id, entry_rank, entry_joined_at, entry_admitted_at, entry_used
-                FROM marquee_queue_join(\(id), \(show), \(user), \(now))
+                SELECT result_index, result_outcome, entry_id, entry_rank, entry_joined_at, entry_admitted_at, entry_used
+                FROM marquee_queue_join_many(\(show), \(ids), \(users), \(now))
                 """, logger: logger
-            ).decode((String, UUID?, Int?, Date?, Date?, Bool?).self) {
-                let (outcome, entryId, rank, joinedAt, admittedAt, used) = row
+            ).decode((Int, String, UUID?, Int?, Date?, Date?, Bool?).self) {
+                let (position, outcome, entryId, rank, joinedAt, admittedAt, used) = row
+                guard (1...users.count).contains(position) else { throw BookingFunctionError.unexpectedAnswer }
                 switch outcome {
                 case "joined", "existing":
                     guard let entryId, let joinedAt else { throw BookingFunctionError.unexpectedAnswer }
-                    return QueueJoin(
+                    joins[position - 1] = QueueJoin(
                         entry: QueueEntryRecord(
-                            id: entryId.uuidString.lowercased(), showId: showId, userId: userId, rank: rank,
+                            id: entryId.uuidString.lowercased(), showId: showId, userId: userIds[position - 1], rank: rank,
                             joinedAt: joinedAt, admittedAt: admittedAt, used: used ?? false),
                         created: outcome == "joined")
                 case "no_queue": throw MarqueeError.noQueue
                 case "show_not_found": throw MarqueeError.notFound("show")
-                case "unranked" where attempt == 0: try await draw(show: show, now: now)
+                case "unranked" where attempt == 0: unranked = true
                 default: throw BookingFunctionError.unexpectedAnswer
                 }
+            }
+            if unranked {
+                try await draw(show: show, now: now)
+                continue
+            }
+            return try joins.map { join in
+                guard let join else { throw BookingFunctionError.unexpectedAnswer }
+                return join
             }
         }
         throw BookingFunctionError.unexpectedAnswer
@@ -168,8 +184,9 @@ extension PostgresStore {
         var mine: [UUID] = []
         for try await id in try await client.query(
             """
-            SELECT show_id FROM show_queues
-            WHERE NOT closed AND (keeper IS NULL OR keeper = \(keeper) OR keeper_until <= \(now))
+            SELECT q.show_id FROM show_queues q JOIN shows s ON s.id = q.show_id
+            WHERE NOT q.closed AND s.on_sale_at <= \(now)
+              AND (q.keeper IS NULL OR q.keeper = \(keeper) OR q.keeper_until <= \(now))
             """, logger: logger
         ).decode(UUID.self) {
             mine.append(id)
@@ -194,8 +211,9 @@ extension PostgresStore {
         return QueueTick(queues: queues, waits: waits)
     }
 
-    /// The keeper's beat for one queue, under its row lock; a queue another transaction has
-    /// locked (a join, another instance's beat) is left for the next beat.
+    /// The keeper's beat for one queue, under its row lock. It waits for the lock rather than
+    /// skipping a locked row: under a flood of joins (each holds the lock to its commit) a
+    /// beat that skipped would find the row locked nearly every time, and admission would stall.
     static func beat(show: UUID, keeper: String, until: Date, now: Date, on connection: PostgresConnection, logger: Logger)
         async throws -> [TimeInterval]
     {
@@ -203,7 +221,7 @@ extension PostgresStore {
         for try await row in try await connection.query(
             """
             SELECT \(unescaped: queueColumns) FROM show_queues q JOIN shows s ON s.id = q.show_id
-            WHERE q.show_id = \(show) FOR UPDATE OF q SKIP LOCKED
+            WHERE q.show_id = \(show) FOR UPDATE OF q
             """, logger: logger)
         {
             found = try snapshot(row)

@@ -46,33 +46,40 @@ extension SQLiteStore {
         }
     }
 
-    public func joinQueue(showId: String, userId: String, now: Date) async throws -> QueueJoin {
-        try await writeImmediately { db in
-            let find = { try Row.fetchOne(
-                db, sql: "SELECT \(Self.entryColumns) FROM queue_entries e WHERE e.show_id = ? AND e.user_id = ?",
-                arguments: [showId, userId]).map(Self.entry) }
-            if let existing = try find() { return QueueJoin(entry: existing, created: false) }
-            guard var queue = try Row.fetchOne(
-                db, sql: "SELECT \(Self.queueColumns) FROM \(Self.queueSource) WHERE q.show_id = ?", arguments: [showId]
-            ).map(Self.snapshot) else {
-                let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM shows WHERE id = ?)", arguments: [showId])
-                throw exists == true ? MarqueeError.noQueue : MarqueeError.notFound("show")
-            }
-            if !queue.ranked, now >= queue.onSaleAt {
-                try Self.draw(queue, now: now, in: db)
-                queue.ranked = true
-            }
-            let entry = QueueEntryRecord(
-                id: Identifier.make(), showId: showId, userId: userId, rank: queue.ranked ? queue.entries + 1 : nil,
-                joinedAt: Micros.date(Micros.from(now)))
-            try db.execute(
-                sql: "INSERT INTO queue_entries (id, show_id, user_id, joined_at, rank) VALUES (?, ?, ?, ?, ?)",
-                arguments: [entry.id, showId, userId, Micros.from(now), entry.rank])
-            try db.execute(
-                sql: "UPDATE show_queues SET entries = entries + 1, updated_at = ? WHERE show_id = ?",
-                arguments: [Micros.from(now), showId])
-            return QueueJoin(entry: entry, created: true)
+    public func joinQueue(showId: String, userIds: [String], now: Date) async throws -> [QueueJoin] {
+        try await writeImmediately { db in try userIds.map { try Self.join(showId: showId, userId: $0, now: now, in: db) } }
+    }
+
+    /// One join, inside a transaction that holds the write lock.
+    static func join(showId: String, userId: String, now: Date, in db: Database) throws -> QueueJoin {
+        let find = { try Row.fetchOne(
+            db, sql: "SELECT \(entryColumns) FROM queue_entries e WHERE e.show_id = ? AND e.user_id = ?",
+            arguments: [showId, userId]).map(entry) }
+        if let existing = try find() { return QueueJoin(entry: existing, created: false) }
+        guard var queue = try Row.fetchOne(
+            db, sql: "SELECT \(queueColumns) FROM \(queueSource) WHERE q.show_id = ?", arguments: [showId]
+        ).map(snapshot) else {
+            let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM shows WHERE id = ?)", arguments: [showId])
+            throw exists == true ? MarqueeError.noQueue : MarqueeError.notFound("show")
         }
+        if !queue.ranked, now >= queue.onSaleAt {
+            try draw(queue, now: now, in: db)
+            queue.ranked = true
+        }
+        // Join times rise with the order of the write lock, a microsecond apart at least.
+        let last = try Int64.fetchOne(
+            db, sql: "SELECT last_joined_at FROM show_queues WHERE show_id = ?", arguments: [showId])
+        let joined = max(Micros.from(now), (last ?? .min) + 1)
+        let made = QueueEntryRecord(
+            id: Identifier.make(), showId: showId, userId: userId, rank: queue.ranked ? queue.entries + 1 : nil,
+            joinedAt: Micros.date(joined))
+        try db.execute(
+            sql: "INSERT INTO queue_entries (id, show_id, user_id, joined_at, rank) VALUES (?, ?, ?, ?, ?)",
+            arguments: [made.id, showId, userId, joined, made.rank])
+        try db.execute(
+            sql: "UPDATE show_queues SET entries = entries + 1, last_joined_at = ?, updated_at = ? WHERE show_id = ?",
+            arguments: [joined, Micros.from(now), showId])
+        return QueueJoin(entry: made, created: true)
     }
 
     /// Ranks the pre-queue by the revealed seed (``QueueShuffle``), once.
@@ -121,18 +128,25 @@ extension SQLiteStore {
     }
 
     public func tickQueues(keeper: String, now: Date, lease: Duration) async throws -> QueueTick {
-        try await writeImmediately { db in
+        let at = Micros.from(now)
+        let select = "SELECT \(Self.queueColumns) FROM \(Self.queueSource) WHERE q.closed = 0 OR q.updated_at > ?"
+        let recent = at - 600_000_000
+        /// Whether this keeper beats the queue: it is on sale, open, and its lease is free,
+        /// lapsed or this keeper's.
+        @Sendable func due(_ row: Row) -> Bool {
+            let holder = row["keeper"] as String?
+            let free = holder == nil || holder == keeper || (row["keeper_until"] as Int64? ?? 0) <= at
+            return !(row["closed"] as Bool) && free && (row["on_sale_at"] as Int64) <= at
+        }
+        // Read first: a beat with nothing to do takes no write lock (four times a second,
+        // beside every booking), and works on a read-only file.
+        let read = try await pool.read { db in try Row.fetchAll(db, sql: select, arguments: [recent]) }
+        guard read.contains(where: due) else { return QueueTick(queues: read.map(Self.snapshot)) }
+        return try await writeImmediately { db in
             var waits: [String: [TimeInterval]] = [:]
-            let at = Micros.from(now)
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT \(Self.queueColumns) FROM \(Self.queueSource) WHERE q.closed = 0 OR q.updated_at > ?",
-                arguments: [at - 600_000_000])
-            let queues = try rows.map { row in
+            let queues = try Row.fetchAll(db, sql: select, arguments: [recent]).map { row in
                 let queue = Self.snapshot(row)
-                let holder = row["keeper"] as String?
-                let free = holder == nil || holder == keeper || (row["keeper_until"] as Int64? ?? 0) <= at
-                guard !queue.closed, free else { return queue }
+                guard due(row) else { return queue }
                 let (after, waited) = try Self.beat(
                     queue, nextAdmitAt: (row["next_admit_at"] as Int64?).map(Micros.date), totalSeats: row["total_seats"],
                     keeper: keeper, until: at + Int64(lease.seconds * 1_000_000), now: now, in: db)

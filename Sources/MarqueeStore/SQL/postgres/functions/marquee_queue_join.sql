@@ -11,13 +11,14 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_queue record;
     v_rank int;
+    v_joined timestamptz;
 BEGIN
     RETURN QUERY
     SELECT 'existing'::text, e.id, e.rank, e.joined_at, e.admitted_at,
            EXISTS (SELECT 1 FROM bookings b WHERE b.queue_entry_id = e.id)
     FROM queue_entries e WHERE e.show_id = p_show AND e.user_id = p_user;
     IF FOUND THEN RETURN; END IF;
-    SELECT q.ranked, q.entries, s.on_sale_at INTO v_queue
+    SELECT q.ranked, q.entries, q.last_joined_at, s.on_sale_at INTO v_queue
     FROM show_queues q JOIN shows s ON s.id = q.show_id WHERE q.show_id = p_show FOR UPDATE OF q;
     IF NOT FOUND THEN
         IF EXISTS (SELECT 1 FROM shows s WHERE s.id = p_show) THEN
@@ -37,9 +38,13 @@ BEGIN
     FROM queue_entries e WHERE e.show_id = p_show AND e.user_id = p_user;
     IF FOUND THEN RETURN; END IF;
     v_rank := CASE WHEN v_queue.ranked THEN v_queue.entries + 1 END;
+    -- Join times rise with the order of the lock, a microsecond apart at least: a request's
+    -- clock was read before it waited here, so it could be earlier than one let in before it.
+    v_joined := greatest(p_now, v_queue.last_joined_at + interval '1 microsecond');
     INSERT INTO queue_entries (id, show_id, user_id, joined_at, rank)
-    VALUES (p_entry, p_show, p_user, p_now, v_rank);
-    UPDATE show_queues q SET entries = q.entries + 1, updated_at = p_now WHERE q.show_id = p_show;
-    RETURN QUERY SELECT 'joined'::text, p_entry, v_rank, p_now, NULL::timestamptz, false;
+    VALUES (p_entry, p_show, p_user, v_joined, v_rank);
+    UPDATE show_queues q SET entries = q.entries + 1, last_joined_at = v_joined, updated_at = p_now
+    WHERE q.show_id = p_show;
+    RETURN QUERY SELECT 'joined'::text, p_entry, v_rank, v_joined, NULL::timestamptz, false;
 END;
 $$;

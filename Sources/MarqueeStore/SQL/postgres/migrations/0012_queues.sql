@@ -5,7 +5,8 @@
 --   serving watermark (every rank up to it is admitted), when the next rank is due, which
 --   instance keeps the watermark and until when (a lease, taken over once it lapses), and
 --   the counts positions and estimates are made from (`drawn`: how many the pre-queue's
---   draw ranked, so ranks 1..drawn are the pre-queue);
+--   draw ranked, so ranks 1..drawn are the pre-queue; `last_joined_at`, so that join times
+--   rise with ranks: join order and rank order are one order);
 -- - queue_entries: one per account per show; `rank` is null until the pre-queue is ranked at
 --   on_sale_at, and set at once for those who join later;
 -- - bookings.queue_entry_id: the pass a booking was made with. Its unique index is what
@@ -21,6 +22,7 @@ CREATE TABLE show_queues (
     closed boolean NOT NULL DEFAULT false,
     ranked boolean NOT NULL DEFAULT false,
     entries int NOT NULL DEFAULT 0,
+    last_joined_at timestamptz,
     drawn int NOT NULL DEFAULT 0,
     serving int NOT NULL DEFAULT 0,
     next_admit_at timestamptz,

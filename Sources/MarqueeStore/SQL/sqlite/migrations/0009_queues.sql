@@ -10,6 +10,7 @@ CREATE TABLE show_queues (
     closed INTEGER NOT NULL DEFAULT 0,
     ranked INTEGER NOT NULL DEFAULT 0,
     entries INTEGER NOT NULL DEFAULT 0,
+    last_joined_at INTEGER,
     drawn INTEGER NOT NULL DEFAULT 0,
     serving INTEGER NOT NULL DEFAULT 0,
     next_admit_at INTEGER,
