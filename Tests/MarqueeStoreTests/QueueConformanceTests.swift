@@ -15,6 +15,13 @@ import Testing
     /// read back a hair later than given.
     static func wholeSecond() -> Date { Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)) }
 
+    /// `count` new accounts named `prefix0`, `prefix1`, …
+    static func users(_ store: any BookingStore, _ count: Int, _ prefix: String) async throws -> [User] {
+        var users: [User] = []
+        for index in 0..<count { users.append(try await store.makeUser("\(prefix)\(index)")) }
+        return users
+    }
+
     /// A show of `seats` going on sale at `onSaleAt` with a queue admitting `perMinute`.
     static func queuedShow(_ store: any BookingStore, seats: Int, onSaleAt: Date, perMinute: Int, now: Date) async throws
         -> Show
@@ -83,8 +90,7 @@ import Testing
             let start = Self.wholeSecond()
             let onSale = start.addingTimeInterval(30)
             let show = try await Self.queuedShow(store, seats: 50, onSaleAt: onSale, perMinute: 60, now: start)
-            var users: [User] = []
-            for index in 0..<7 { users.append(try await store.makeUser("T\(index)")) }
+            let users = try await Self.users(store, 7, "T")
             let early = try await store.joinQueue(showId: show.id, userIds: [users[0].id, users[1].id], now: start)
             #expect(early.map(\.created) == [true, true] && early.allSatisfy { $0.entry.rank == nil })
             // The first batch after onSaleAt draws the pre-queue, then ranks itself in its order;
@@ -128,9 +134,7 @@ import Testing
             let onSale = start.addingTimeInterval(10)
             // 120 a minute: one every half second.
             let show = try await Self.queuedShow(store, seats: 50, onSaleAt: onSale, perMinute: 120, now: start)
-            for index in 0..<10 {
-                _ = try await store.joinQueue(showId: show.id, userId: try await store.makeUser("P\(index)").id, now: start)
-            }
+            _ = try await store.joinQueue(showId: show.id, userIds: try await Self.users(store, 10, "P").map(\.id), now: start)
             func serving(_ tick: QueueTick) -> Int? { tick.queues.first { $0.showId == show.id }?.serving }
 
             // Before onSaleAt nothing is admitted (and no lease is taken: there is nothing to keep).
@@ -185,8 +189,7 @@ import Testing
             let start = Self.wholeSecond()
             let onSale = start.addingTimeInterval(5)
             let show = try await Self.queuedShow(store, seats: 3, onSaleAt: onSale, perMinute: 600, now: start)
-            var users: [User] = []
-            for index in 0..<4 { users.append(try await store.makeUser("B\(index)")) }
+            let users = try await Self.users(store, 4, "B")
             var entries: [QueueEntryRecord] = []
             for user in users { entries.append(try await store.joinQueue(showId: show.id, userId: user.id, now: start).entry) }
             _ = try await store.tickQueues(keeper: "k", now: onSale.addingTimeInterval(1), lease: Self.lease)
@@ -209,7 +212,9 @@ import Testing
             #expect(batch[1] == .failure(.queuePass(.used)))
             #expect(try await store.queueEntry(showId: show.id, userId: users[0].id)?.used == true)
             #expect(try await store.queueEntry(showId: show.id, userId: users[2].id)?.used == false)
-            let counted = try #require(try await store.queue(showId: show.id))
+            // The keeper's beat counts the bookings passes made, and their seats.
+            let counting = try await store.tickQueues(keeper: "k", now: onSale.addingTimeInterval(3), lease: Self.lease)
+            let counted = try #require(counting.queues.first { $0.showId == show.id })
             #expect(counted.passBookings == 2 && counted.passSeats == 2)
 
             // A hold on the last seat keeps the queue open: it may lapse.
@@ -234,8 +239,8 @@ import Testing
             let start = Self.wholeSecond()
             let onSale = start.addingTimeInterval(5)
             let show = try await Self.queuedShow(store, seats: 10, onSaleAt: onSale, perMinute: 60, now: start)
-            let users = [try await store.makeUser("R0"), try await store.makeUser("R1"), try await store.makeUser("R2")]
-            for user in users { _ = try await store.joinQueue(showId: show.id, userId: user.id, now: start) }
+            let users = try await Self.users(store, 3, "R")
+            _ = try await store.joinQueue(showId: show.id, userIds: users.map(\.id), now: start)
             _ = try await store.tickQueues(keeper: "k", now: onSale, lease: Self.lease)
             let before = try #require(try await store.queue(showId: show.id))
             let order = try await store.queueOrder(showId: show.id, now: onSale)

@@ -242,6 +242,14 @@ extension PostgresStore {
         ).decode((Int, Int).self) {
             (active, firm) = (a, f)
         }
+        for try await (bookings, seats) in try await connection.query(
+            """
+            SELECT count(*)::int, coalesce(sum(cardinality(seats)), 0)::int FROM bookings
+            WHERE show_id = \(show) AND queue_entry_id IS NOT NULL
+            """, logger: logger
+        ).decode((Int, Int).self) {
+            (queue.passBookings, queue.passSeats) = (bookings, seats)
+        }
         let beat = QueueBeat(
             queue, nextAdmitAt: nextAdmitAt, totalSeats: totalSeats, activeSeats: active, firmSeats: firm, now: now)
         var waits: [TimeInterval] = []
@@ -259,6 +267,7 @@ extension PostgresStore {
         try await connection.query(
             """
             UPDATE show_queues SET keeper = \(keeper), keeper_until = \(until), seats_left = \(beat.queue.seatsLeft),
+                pass_bookings = \(beat.queue.passBookings), pass_seats = \(beat.queue.passSeats),
                 closed = \(beat.queue.closed), serving = \(beat.queue.serving), next_admit_at = \(beat.nextAdmitAt),
                 updated_at = CASE WHEN \(beat.changes(queue)) THEN \(now) ELSE updated_at END
             WHERE show_id = \(show)

@@ -84,12 +84,6 @@ extension SQLiteStore {
                 at, booking.expiresAt.map(Micros.from), request.idempotency?.key.key, request.queueEntryId,
             ]
         )
-        if request.queueEntryId != nil {
-            // What the queue's estimates learn from: bookings made with passes, and their seats.
-            try db.execute(
-                sql: "UPDATE show_queues SET pass_bookings = pass_bookings + 1, pass_seats = pass_seats + ? WHERE show_id = ?",
-                arguments: [booking.seats.count, booking.showId])
-        }
         try db.execute(
             sql: "INSERT INTO seat_claims (show_id, seat, booking_id, expires_at) SELECT ?, value, ?, ? FROM json_each(?)",
             arguments: [booking.showId, booking.id, booking.expiresAt.map(Micros.from), seatsJSON]

@@ -175,6 +175,16 @@ extension SQLiteStore {
                 WHERE show_id = ? AND (expires_at IS NULL OR expires_at > ?)
                 """,
             arguments: [queue.showId, at])
+        if let passes = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) AS bookings, coalesce(sum(json_array_length(seats)), 0) AS seats FROM bookings
+                WHERE show_id = ? AND queue_entry_id IS NOT NULL
+                """,
+            arguments: [queue.showId])
+        {
+            (queue.passBookings, queue.passSeats) = (passes["bookings"], passes["seats"])
+        }
         let beat = QueueBeat(
             queue, nextAdmitAt: nextAdmitAt, totalSeats: totalSeats, activeSeats: counts?["active"] ?? 0,
             firmSeats: counts?["firm"] ?? 0, now: now)
@@ -190,12 +200,13 @@ extension SQLiteStore {
         }
         try db.execute(
             sql: """
-                UPDATE show_queues SET keeper = ?, keeper_until = ?, seats_left = ?, closed = ?, serving = ?,
-                    next_admit_at = ?, updated_at = CASE WHEN ? THEN ? ELSE updated_at END
+                UPDATE show_queues SET keeper = ?, keeper_until = ?, seats_left = ?, pass_bookings = ?, pass_seats = ?,
+                    closed = ?, serving = ?, next_admit_at = ?, updated_at = CASE WHEN ? THEN ? ELSE updated_at END
                 WHERE show_id = ?
                 """,
             arguments: [
-                keeper, until, beat.queue.seatsLeft, beat.queue.closed, beat.queue.serving,
+                keeper, until, beat.queue.seatsLeft, beat.queue.passBookings, beat.queue.passSeats, beat.queue.closed,
+                beat.queue.serving,
                 beat.nextAdmitAt.map(Micros.from), beat.changes(queue), at, queue.showId,
             ])
         return (beat.queue, waits)

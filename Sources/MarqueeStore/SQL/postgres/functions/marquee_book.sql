@@ -80,12 +80,6 @@ BEGIN
     VALUES (p_booking, p_show, p_user, p_user_name, p_seats,
             CASE WHEN p_expires IS NULL THEN 'CONFIRMED' ELSE 'PENDING' END, p_now, p_expires,
             p_idem_key, p_queue_entry);
-    -- What the queue's estimates learn from: how many bookings its passes made, of how many seats.
-    IF p_queue_entry IS NOT NULL THEN
-        UPDATE show_queues q SET pass_bookings = q.pass_bookings + 1,
-                                 pass_seats = q.pass_seats + cardinality(p_seats)
-        WHERE q.show_id = p_show;
-    END IF;
     INSERT INTO seat_claims (show_id, seat, booking_id, expires_at)
     SELECT p_show, n, p_booking, p_expires FROM unnest(p_seats) AS n;
     -- 5. The answer under its idempotency key, in the same transaction as the booking.

@@ -33,3 +33,6 @@ CREATE TABLE queue_entries (
 );
 ALTER TABLE bookings ADD COLUMN queue_entry_id TEXT;
 CREATE UNIQUE INDEX bookings_queue_entry ON bookings (queue_entry_id) WHERE queue_entry_id IS NOT NULL;
+-- The keeper counts a show's pass bookings (for likelySoldOut) from these, not from a counter
+-- every booking would update: that would queue bookings behind joins on the queue's row.
+CREATE INDEX bookings_queue_show ON bookings (show_id) WHERE queue_entry_id IS NOT NULL;
