@@ -221,3 +221,60 @@ public struct QueueStatusBody: Codable, Hashable, Sendable {
         try container.encode(seed, forKey: .seed)
     }
 }
+
+/// `#/components/schemas/CreateShowRequest`. Written by hand for its two times: a time the
+/// generated decoder cannot read is reported without its member, and a new show has two, so
+/// here each is read as text and a bad one is a decoding error on its own member
+/// (422 naming `startTime` or `onSaleAt`).
+public struct CreateShowBody: Codable, Hashable, Sendable {
+    public var name: String
+    public var startTime: Date
+    public var totalSeats: Int?
+    public var venueId: String?
+    public var onSaleAt: Date?
+    public var queue: Components.Schemas.CreateQueueRequest?
+
+    public init(
+        name: String, startTime: Date, totalSeats: Int? = nil, venueId: String? = nil, onSaleAt: Date? = nil,
+        queue: Components.Schemas.CreateQueueRequest? = nil
+    ) {
+        self.name = name
+        self.startTime = startTime
+        self.totalSeats = totalSeats
+        self.venueId = venueId
+        self.onSaleAt = onSaleAt
+        self.queue = queue
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, startTime, totalSeats, venueId, onSaleAt, queue
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func time(_ key: CodingKeys, _ text: String) throws -> Date {
+            guard let date = try? RFC3339DateTranscoder().decode(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: container, debugDescription: "Give an RFC 3339 time such as 2031-01-01T20:00:00Z.")
+            }
+            return date
+        }
+        name = try container.decode(String.self, forKey: .name)
+        startTime = try time(.startTime, try container.decode(String.self, forKey: .startTime))
+        totalSeats = try container.decodeIfPresent(Int.self, forKey: .totalSeats)
+        venueId = try container.decodeIfPresent(String.self, forKey: .venueId)
+        onSaleAt = try container.decodeIfPresent(String.self, forKey: .onSaleAt).map { try time(.onSaleAt, $0) }
+        queue = try container.decodeIfPresent(Components.Schemas.CreateQueueRequest.self, forKey: .queue)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        let transcoder = RFC3339DateTranscoder()
+        try container.encode(name, forKey: .name)
+        try container.encode(try transcoder.encode(startTime), forKey: .startTime)
+        try container.encodeIfPresent(totalSeats, forKey: .totalSeats)
+        try container.encodeIfPresent(venueId, forKey: .venueId)
+        try container.encodeIfPresent(try onSaleAt.map(transcoder.encode), forKey: .onSaleAt)
+        try container.encodeIfPresent(queue, forKey: .queue)
+    }
+}

@@ -218,6 +218,13 @@ import Testing
                      "queue": {"admitPerMinute": 0, "passSeconds": 30}}
                     """#)
             #expect(outOfRange.status == 422 && Set(outOfRange.errorFields) == ["queue.admitPerMinute", "queue.passSeconds"])
+            let badTime = #"{"name": "Q", "startTime": "2031-06-01T20:00:00Z", "totalSeats": 5, "onSaleAt": "soon"}"#
+            let unreadable = try await api.call(.post, "/api/shows", token: admin, json: badTime)
+            #expect(unreadable.status == 422 && unreadable.errorFields == ["onSaleAt"], "a bad time names its own member")
+            let badStart = try await api.call(
+                .post, "/api/shows", token: admin, json: #"{"name": "Q", "startTime": "", "totalSeats": 5}"#)
+            #expect(badStart.status == 422 && badStart.errorFields == ["startTime"])
+            #expect(try await api.call(.post, "/api/shows", json: badTime).status == 401, "no token: 401 before the body is judged")
             let onSaleOnly = try await api.call(
                 .post, "/api/shows", token: admin,
                 json: #"{"name": "Q", "startTime": "2031-06-01T20:00:00Z", "totalSeats": 5, "onSaleAt": "\#(Self.onSale)"}"#)

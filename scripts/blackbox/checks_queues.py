@@ -40,8 +40,8 @@ def audit(server, show):
 @check("an on-sale: not before onSaleAt, a live status stream, the audited draw, passes that book once")
 def queue_on_sale(ctx):
     server = ctx.server
-    show, on_sale = queued_show(server, seats=30, on_sale_in=3, per_minute=1200)
     buyers = [signup(server, f"Q{i}")[0] for i in range(12)]
+    show, on_sale = queued_show(server, seats=30, on_sale_in=4, per_minute=1200)
     status, _, problem = server.call("POST", "/api/bookings", {"showId": show, "seats": [1]}, token=buyers[0])
     expect(status == 403 and problem["type"] == "/problems/not-on-sale" and problem["onSaleAt"] == rfc3339(on_sale),
            f"before onSaleAt: {status} {problem}")

@@ -39,8 +39,18 @@ struct ProblemMiddleware: RouterMiddleware {
         }
     }
 
-    /// The one time field each operation that takes a time reads (see openapi.yaml).
+    /// The one time field each operation that takes a time through the generated decoder
+    /// reads (see openapi.yaml; a new show's two times are read by `CreateShowBody`).
     static let timeFields = ["createShow": "startTime", "listShows": "from"]
+
+    /// The operations that take a body without a token. Every other one needs a token, and a
+    /// request to it without one is 401 whatever its body holds: refused before it is read.
+    static let bodyWithoutToken: Set<String> = ["signup", "login"]
+
+    /// A request that sent no token to an operation that needs one.
+    static func needsToken(_ error: ServerError) -> Bool {
+        error.request.headerFields[.authorization] == nil && !bodyWithoutToken.contains(error.operationID)
+    }
 
     /// The HTTP parse error behind `error`, as when a chunked body breaks off mid-way.
     static func parseError(in error: any Error) -> HTTPParserError? {
@@ -66,10 +76,14 @@ struct ProblemMiddleware: RouterMiddleware {
             if let underlying = error.underlyingError as? DecodingError {
                 // A request without a body can only have failed on its query.
                 if error.request.method == .get { return Problem(queryError: underlying) }
+                if needsToken(error) { return Problem(MarqueeError.unauthenticated("Sign in and send Authorization: Bearer <token>.")) }
                 return Problem(underlying)
             }
             if let underlying = error.underlyingError as? Problem { return underlying }
             if error.underlyingError is RFC3339DateTranscoder.InvalidTime {
+                if error.request.method != .get, needsToken(error) {
+                    return Problem(MarqueeError.unauthenticated("Sign in and send Authorization: Bearer <token>."))
+                }
                 let field = Self.timeFields[error.operationID] ?? "body"
                 let message = "\(field) must be an RFC 3339 time such as 2031-01-01T20:00:00Z."
                 return Problem(
