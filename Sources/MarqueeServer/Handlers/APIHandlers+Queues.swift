@@ -33,7 +33,9 @@ extension APIHandlers {
         let showId = input.path.id
         guard let queue = try await queueSnapshot(showId: showId) else { throw MarqueeError.notFound("queue") }
         var entry = queues.entry(showId: showId, userId: user.id, now: clock())
-        // Admitted by the watermark but read before that: read again for the admission time.
+        // Read again when what was read is behind the queue: drawn since (the rank), or
+        // admitted by the watermark since (the admission time, which the pass runs from).
+        if let known = entry, known.rank == nil, queue.ranked { entry = nil }
         if let known = entry, let rank = known.rank, rank <= queue.serving, known.admittedAt == nil { entry = nil }
         if entry == nil {
             entry = try await store.queueEntry(showId: showId, userId: user.id)
