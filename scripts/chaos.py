@@ -422,11 +422,12 @@ def sqlite_disk_full(binary, workdir):
             time.sleep(1.5)
             filler = os.path.join(mount, "filler")
             fault_start = time.time()
-            with open(filler, "wb") as file:
+            # Unbuffered: a buffered file could still hold bytes when the disk fills, and closing
+            # it would then raise ENOSPC outside this loop (it did, once in CI).
+            with open(filler, "wb", buffering=0) as file:
                 try:
                     while True:
                         file.write(b"\0" * 65536)
-                        file.flush()
                 except OSError:
                     pass
             reads = []
