@@ -14,6 +14,13 @@ public enum QueueState: String, Sendable, Equatable, CaseIterable {
     case paused
     /// Sold out: nobody else will be admitted.
     case closed
+
+    /// A queue's state at `now`, from what is stored: the one place this is decided.
+    public static func of(onSaleAt: Date?, paused: Bool, closed: Bool, at now: Date) -> QueueState {
+        if closed { return .closed }
+        if let onSaleAt, now < onSaleAt { return .scheduled }
+        return paused ? .paused : .open
+    }
 }
 
 /// A queue's settings as an admin gives them, checked against API.md's ranges.
@@ -43,7 +50,7 @@ public struct QueueSettings: Sendable, Equatable {
     /// A new queue with these settings, as its show lists it at `now`.
     public func showQueue(onSaleAt: Date?, now: Date) -> ShowQueue {
         ShowQueue(
-            state: onSaleAt.map { now < $0 } ?? false ? .scheduled : .open, admitPerMinute: admitPerMinute,
+            state: .of(onSaleAt: onSaleAt, paused: false, closed: false, at: now), admitPerMinute: admitPerMinute,
             passSeconds: passSeconds)
     }
 }
@@ -121,9 +128,7 @@ public struct QueueSnapshot: Sendable, Equatable {
     }
 
     public func state(at now: Date) -> QueueState {
-        if closed { return .closed }
-        if now < onSaleAt { return .scheduled }
-        return paused ? .paused : .open
+        .of(onSaleAt: onSaleAt, paused: paused, closed: closed, at: now)
     }
 
     /// The entries waiting now: not yet admitted, and the queue not closed.
@@ -131,11 +136,6 @@ public struct QueueSnapshot: Sendable, Equatable {
 
     /// The seed once it may be told: from `onSaleAt` on.
     public func revealedSeed(at now: Date) -> String? { now >= onSaleAt ? seed : nil }
-
-    /// The queue as its show lists it at `now`.
-    public func showQueue(at now: Date) -> ShowQueue {
-        ShowQueue(state: state(at: now), admitPerMinute: admitPerMinute, passSeconds: passSeconds)
-    }
 }
 
 /// One account's entry in one show's queue, as stored.

@@ -51,8 +51,6 @@ final class QueueBoard: Sendable {
         queues.withLockedValue { $0[showId]?.snapshot }
     }
 
-    var snapshots: [QueueSnapshot] { queues.withLockedValue { $0.values.map(\.snapshot) } }
-
     /// Admissions per second over the last minute of admitting, once 5 s of it were seen.
     func measuredPerSecond(showId: String) -> Double? {
         queues.withLockedValue { queues in

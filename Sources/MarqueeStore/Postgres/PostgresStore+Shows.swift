@@ -24,9 +24,9 @@ extension PostgresStore {
     static func show(_ row: ShowRow, now: Date) -> (show: Show, startMicros: Int64) {
         var queue: ShowQueue?
         if let admit = row.9, let passSeconds = row.10, let onSaleAt = row.8 {
-            let state: QueueState =
-                row.12 == true ? .closed : now < onSaleAt ? .scheduled : row.11 == true ? .paused : .open
-            queue = ShowQueue(state: state, admitPerMinute: admit, passSeconds: passSeconds)
+            queue = ShowQueue(
+                state: .of(onSaleAt: onSaleAt, paused: row.11 == true, closed: row.12 == true, at: now),
+                admitPerMinute: admit, passSeconds: passSeconds)
         }
         return (
             Show(

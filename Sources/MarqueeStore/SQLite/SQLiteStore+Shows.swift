@@ -21,9 +21,9 @@ extension SQLiteStore {
         let onSaleAt = (row["on_sale_at"] as Int64?).map(Micros.date)
         var queue: ShowQueue?
         if let admit = row["admit_per_minute"] as Int?, let onSaleAt {
-            let state: QueueState =
-                (row["closed"] as Bool) ? .closed : now < onSaleAt ? .scheduled : (row["paused"] as Bool) ? .paused : .open
-            queue = ShowQueue(state: state, admitPerMinute: admit, passSeconds: row["pass_seconds"])
+            queue = ShowQueue(
+                state: .of(onSaleAt: onSaleAt, paused: row["paused"], closed: row["closed"], at: now),
+                admitPerMinute: admit, passSeconds: row["pass_seconds"])
         }
         return Show(
             id: row["id"], name: row["name"], startTime: Micros.date(row["start_time"]),
