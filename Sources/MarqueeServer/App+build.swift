@@ -101,7 +101,8 @@ public func buildApplication(
         interval: configuration.queueBeat, lease: configuration.queueKeeperLease, keeperId: Identifier.make(),
         logger: logger, started: started)
     var services = opened.services + [sweeper, reader, webhooks, sessions, queueKeeper]
-    if let postgres = opened.store as? PostgresStore, let url = configuration.databaseURL {
+    if let postgres = opened.store as? PostgresStore, let url = configuration.directDatabaseURL ?? configuration.databaseURL {
+        // A pooler in transaction mode keeps no LISTEN: the listener has the primary itself.
         let listener = InstanceListener(
             configuration: try PostgresURL.connectionConfiguration(url), logger: logger, ignoring: postgres.instanceID,
             onChange: { reader.wake() })
@@ -146,7 +147,11 @@ public func buildApplication(
             "The database did not answer within \(configuration.startupTimeout.components.seconds) s. Check "
                 + "DATABASE_URL (or the SQLite path) and that the database is up; MARQUEE_STARTUP_TIMEOUT_SECONDS waits longer."
         ) {
+            try await DatabaseStartupCheck.refuseUnannouncedPooler(configuration, logger: logger)
             if configuration.migrateOnStart { try await opened.store.migrate() }
+            if let postgres = opened.store as? PostgresStore {
+                await DatabaseStartupCheck.run(postgres, configuration: configuration, logger: logger)
+            }
             if let admin = configuration.admin, (opened.store as? SQLiteStore)?.isReadOnly != true {
                 _ = try await ensureAdmin(
                     in: opened.store, email: admin.email, name: admin.name, password: admin.password,
@@ -180,12 +185,18 @@ public func openStore(_ configuration: AppConfiguration, logger: Logger) throws 
     // own deadline is shorter still.
     postgres.options.connectTimeout = .seconds(3)
     // A slow statement (a lock held too long, a bad plan) is stopped by PostgreSQL itself, so
-    // it cannot hold a show's lock without end after its request has given up.
-    if configuration.statementTimeoutMilliseconds > 0 {
+    // it cannot hold a show's lock without end after its request has given up. Through a
+    // pooler the setting is the pooler's to make on its server connections: PgBouncer refuses
+    // a startup parameter it does not know (and one it is told to ignore is dropped), so the
+    // server checks at start what its connections really have (``DatabaseStartupCheck``).
+    if configuration.statementTimeoutMilliseconds > 0, configuration.directDatabaseURL == nil {
         postgres.options.additionalStartupParameters.append(
             ("statement_timeout", "\(configuration.statementTimeoutMilliseconds)"))
     }
-    let store = PostgresStore(configuration: postgres, logger: logger, operationLimit: configuration.databaseOperationLimit)
+    let store = PostgresStore(
+        configuration: postgres, logger: logger, operationLimit: configuration.databaseOperationLimit,
+        direct: try configuration.directDatabaseURL.map(PostgresURL.connectionConfiguration),
+        preparedStatements: configuration.preparedStatements)
     return (store, [PoolService(store: store)])
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MarqueeServer
+import MarqueeStore
 import MarqueeTestSupport
 import Testing
 
@@ -39,6 +40,7 @@ import Testing
         Case("MARQUEE_DATABASE_PATH", "/tmp/x.sqlite") { $0.databasePath == "/tmp/x.sqlite" },
         Case("DATABASE_URL", "postgres://u@h/db") { $0.databaseURL == "postgres://u@h/db" },
         Case("MARQUEE_DB_POOL_SIZE", "7") { $0.databasePoolSize == 7 },
+        Case("MARQUEE_DB_PREPARED_STATEMENTS", "OFF") { $0.preparedStatements == .off },
         Case("MARQUEE_MIGRATE", "false") { !$0.migrateOnStart },
         Case("MARQUEE_JWT_KEYS", key + ",k2:" + String(repeating: "t", count: 32)) { $0.signingKeys.map(\.kid) == ["k1", "k2"] },
         Case("MARQUEE_JWT_ISSUER", "venue") { $0.tokenIssuer == "venue" },
@@ -128,10 +130,16 @@ import Testing
             (["MARQUEE_LOG_LEVEL": "loud"], "MARQUEE_LOG_LEVEL"),
             (["MARQUEE_JWT_KEYS": "k1:short"], "32"),
             (["MARQUEE_IDEMPOTENCY_HOURS": "1"], "MARQUEE_IDEMPOTENCY_HOURS"),
+            (["MARQUEE_DIRECT_DATABASE_URL": "postgres://u@primary/db"], "DATABASE_URL"),
+            (["MARQUEE_DB_PREPARED_STATEMENTS": "sometimes"], "MARQUEE_DB_PREPARED_STATEMENTS"),
         ]
         for (environment, named) in refusals {
             Self.expectRefusal(environment, naming: named)
         }
+        let pooled = try Self.resolve([
+            "DATABASE_URL": "postgres://u@pgbouncer:6432/db", "MARQUEE_DIRECT_DATABASE_URL": "postgres://u@primary/db",
+        ])
+        #expect(pooled.directDatabaseURL == "postgres://u@primary/db" && pooled.preparedStatements == .auto)
         let tls = try Self.resolve(["MARQUEE_TLS_CERTIFICATE": "/c.pem", "MARQUEE_TLS_KEY": "/k.pem"]).tls
         #expect(tls?.certificateChain == "/c.pem" && tls?.privateKey == "/k.pem")
     }

@@ -11,6 +11,11 @@ public struct AppConfiguration: Sendable {
     public var databasePath = "marquee.sqlite"
     /// `postgres://…`: use PostgreSQL instead of the embedded SQLite file.
     public var databaseURL: String?
+    /// A direct connection to the primary for migrations and `LISTEN`, set when
+    /// `databaseURL` names a pooler in transaction mode (PgBouncer), which keeps no session.
+    public var directDatabaseURL: String?
+    /// Whether the store's hot statements are named and prepared once per connection.
+    public var preparedStatements: PreparedStatements = .auto
     /// Largest number of PostgreSQL connections one instance opens.
     public var databasePoolSize = 20
     /// The largest body of `POST /api/venues` (a seating plan), 16 MiB as API.md says.

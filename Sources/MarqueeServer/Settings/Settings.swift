@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MarqueeStore
 
 /// Every setting, as a flag or an environment variable (the flag wins). `--help` lists them.
 /// The commands of the `marquee` executable take these as an option group; ``resolve(environment:)``
@@ -13,6 +14,18 @@ public struct Settings: ParsableArguments {
     @Option(help: "SQLite file, used when no PostgreSQL URL is set. [MARQUEE_DATABASE_PATH, default marquee.sqlite]")
     var databasePath: String?
     @Option(help: "postgres://user:password@host:5432/db: use PostgreSQL. [DATABASE_URL or DATABASE_URL_FILE]") var databaseUrl: String?
+    @Option(
+        help: """
+            A direct connection to the primary, for migrations and LISTEN, when DATABASE_URL names a pooler in \
+            transaction mode (PgBouncer). [MARQUEE_DIRECT_DATABASE_URL or MARQUEE_DIRECT_DATABASE_URL_FILE]
+            """)
+    var directDatabaseUrl: String?
+    @Option(
+        help: """
+            Named prepared statements: on, off, or auto (off when MARQUEE_DIRECT_DATABASE_URL says DATABASE_URL is a \
+            pooler, and turned off at the first sign of one). [MARQUEE_DB_PREPARED_STATEMENTS, default auto]
+            """)
+    var dbPreparedStatements: String?
     @Option(help: "Largest number of PostgreSQL connections. [MARQUEE_DB_POOL_SIZE, default 20]") var dbPoolSize: Int?
     @Option(
         help: "Longest a request waits on the database in all before 503 database-unavailable. [MARQUEE_DB_WAIT_MS, default 2000]")
@@ -108,6 +121,16 @@ public struct Settings: ParsableArguments {
         c.port = try number(port, "MARQUEE_PORT", 0...65535) ?? c.port
         c.databasePath = databasePath ?? env("MARQUEE_DATABASE_PATH") ?? c.databasePath
         c.databaseURL = try databaseUrl ?? secrets.value("DATABASE_URL")
+        c.directDatabaseURL = try directDatabaseUrl ?? secrets.value("MARQUEE_DIRECT_DATABASE_URL")
+        if c.directDatabaseURL != nil, c.databaseURL == nil {
+            throw ConfigurationError("MARQUEE_DIRECT_DATABASE_URL is set without DATABASE_URL: set both, or neither.")
+        }
+        if let mode = dbPreparedStatements ?? env("MARQUEE_DB_PREPARED_STATEMENTS") {
+            guard let parsed = PreparedStatements(rawValue: mode.lowercased()) else {
+                throw ConfigurationError("MARQUEE_DB_PREPARED_STATEMENTS must be on, off or auto.")
+            }
+            c.preparedStatements = parsed
+        }
         c.databasePoolSize = try number(dbPoolSize, "MARQUEE_DB_POOL_SIZE", 1...1000) ?? c.databasePoolSize
         if let milliseconds = try number(dbWaitMs, "MARQUEE_DB_WAIT_MS", 100...60_000) {
             c.databaseWait = .milliseconds(milliseconds)

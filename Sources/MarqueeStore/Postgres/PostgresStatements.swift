@@ -155,14 +155,25 @@ enum PostgresStatements {
 }
 
 extension CountedClient {
-    /// Runs a prepared statement (preparing it first on a connection that has not seen it)
-    /// and collects its rows, by the database deadline like every other use of the pool.
+    /// Runs a hot statement and collects its rows, by the database deadline like every other
+    /// use of the pool: prepared (first on a connection that has not seen it) while naming is
+    /// on, else sent unnamed, parsed with the call (``PreparedStatements``).
     func execute<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws
         -> [Statement.Row] where Statement.Row: Sendable
     {
-        try await bounded { [pool] in
+        if naming.isNamed {
+            do {
+                return try await bounded { [pool] in
+                    var rows: [Statement.Row] = []
+                    for try await row in try await pool.execute(statement, logger: logger) { rows.append(row) }
+                    return rows
+                }
+            } catch where naming.fallBack(after: error, logger: logger) {}
+        }
+        return try await bounded { [pool] in
             var rows: [Statement.Row] = []
-            for try await row in try await pool.execute(statement, logger: logger) { rows.append(row) }
+            let query = PostgresQuery(unsafeSQL: Statement.sql, binds: try statement.makeBindings())
+            for try await row in try await pool.query(query, logger: logger) { try rows.append(statement.decodeRow(row)) }
             return rows
         }
     }

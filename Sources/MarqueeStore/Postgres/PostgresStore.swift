@@ -15,12 +15,27 @@ public final class PostgresStore: BookingStore {
     /// How long an operation outside a request may wait on the database (a request has its
     /// own budget, ``DatabaseDeadline/current``).
     let operationLimit: Duration
+    /// Whether the hot statements go named (prepared once per connection) or unnamed.
+    let naming: StatementNaming
+    /// A connection of its own to the primary for migrations, when the pool's is a
+    /// pooler's; nil: migrations use the pool.
+    let direct: PostgresConnection.Configuration?
 
-    public init(configuration: PostgresClient.Configuration, logger: Logger, operationLimit: Duration = .seconds(5)) {
+    /// - Parameters:
+    ///   - direct: the primary itself, when `configuration` names a pooler in transaction
+    ///     mode: migrations then run on a connection of their own to it.
+    ///   - preparedStatements: `.auto` is `.off` when `direct` is given (the pool is a
+    ///     pooler's), else on until the database shows otherwise.
+    public init(
+        configuration: PostgresClient.Configuration, logger: Logger, operationLimit: Duration = .seconds(5),
+        direct: PostgresConnection.Configuration? = nil, preparedStatements: PreparedStatements = .auto
+    ) {
         self.counters = PoolCounters(limit: configuration.options.maximumConnections)
         self.pool = PostgresClient(configuration: configuration, backgroundLogger: counters.tapping(logger))
         self.logger = logger
         self.operationLimit = operationLimit
+        self.direct = direct
+        self.naming = StatementNaming(preparedStatements == .auto && direct != nil ? .off : preparedStatements)
     }
 
     /// Connections open, in use and waited for, right now.
@@ -28,7 +43,7 @@ public final class PostgresStore: BookingStore {
 
     /// The pool, with each use counted as an operation in flight (for "waiting") and bounded
     /// by the database deadline.
-    var client: CountedClient { CountedClient(pool: pool, counters: counters, limit: operationLimit) }
+    var client: CountedClient { CountedClient(pool: pool, counters: counters, limit: operationLimit, naming: naming) }
 
     /// Runs the connection pool until the surrounding task is cancelled.
     public func run() async { await pool.run() }
@@ -55,6 +70,7 @@ struct CountedClient {
     let pool: PostgresClient
     let counters: PoolCounters
     let limit: Duration
+    let naming: StatementNaming
 
     @discardableResult
     func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
