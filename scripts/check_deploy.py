@@ -6,6 +6,7 @@ path `swift build --show-bin-path` gives, and the product name in Package.swift)
 Swift runtime statically, run as a non-root user and check /health/live. compose.yaml must
 parse, and every file it mounts must exist. Prints "N passed, N failed".
 """
+import configparser
 import json
 import os
 import re
@@ -64,8 +65,19 @@ check("its HEALTHCHECK asks /health/live", any("/health/live" in h for h in heal
 
 compose = yaml.safe_load(open(os.path.join(DEPLOY, "compose.yaml")))
 services = compose.get("services", {})
-for name in ("marquee-1", "marquee-2", "proxy", "postgres", "prometheus", "grafana"):
+for name in ("marquee-1", "marquee-2", "proxy", "pgbouncer", "postgres", "prometheus", "grafana"):
     check(f"compose runs {name}", name in services)
+# Through the pooler, every instance must also have the primary itself (migrations, LISTEN),
+# and the pooler must pool by transaction with the statement timeout set where it connects.
+environment = services.get("marquee-1", {}).get("environment", {})
+check("the instances reach PostgreSQL through PgBouncer, with a direct URL beside it",
+      "@pgbouncer:" in environment.get("DATABASE_URL", "")
+      and "@postgres:" in environment.get("MARQUEE_DIRECT_DATABASE_URL", ""), str(environment))
+pgbouncer = configparser.ConfigParser(inline_comment_prefixes=None, comment_prefixes=(";", "#"))
+pgbouncer.read(os.path.join(DEPLOY, "pgbouncer", "pgbouncer.ini"))
+check("PgBouncer pools by transaction", pgbouncer.get("pgbouncer", "pool_mode", fallback="") == "transaction")
+check("PgBouncer sets the statement timeout on its server connections",
+      "statement_timeout" in pgbouncer.get("databases", "marquee", fallback=""))
 mounts = [v.split(":")[0] for s in services.values() for v in s.get("volumes", []) if v.startswith("./")]
 missing = [m for m in mounts if not os.path.exists(os.path.join(DEPLOY, m))]
 check("every file compose mounts exists", not missing, str(missing))

@@ -67,6 +67,51 @@ class Postgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class PgBouncer:
+    """PgBouncer in transaction mode in front of `pg`, any database name, 20 server
+    connections per database (its default), the statement timeout set where it connects."""
+
+    def __init__(self, pg):
+        self.pg = pg
+        self.dir = os.path.join(pg.dir, "pgbouncer")
+        os.makedirs(self.dir)
+        with __import__("socket").socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        with open(os.path.join(self.dir, "pgbouncer.ini"), "w") as ini:
+            ini.write(f"""[databases]
+* = host=127.0.0.1 port={pg.port} connect_query='SET statement_timeout = 5000'
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {self.port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {self.dir}/users.txt
+pool_mode = transaction
+max_client_conn = 2000
+default_pool_size = 20
+logfile = {self.dir}/pgbouncer.log
+pidfile = {self.dir}/pgbouncer.pid
+""")
+        with open(os.path.join(self.dir, "users.txt"), "w") as users:
+            users.write('"marquee" ""\n')
+        if pg.as_user:
+            for name in ("", "pgbouncer.ini", "users.txt"):
+                shutil.chown(os.path.join(self.dir, name), "postgres")
+        binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        run(pg.as_user + [binary, "-d", os.path.join(self.dir, "pgbouncer.ini")])
+
+    def url(self, direct):
+        """The pooler's URL for the database `direct` names."""
+        return urllib.parse.urlsplit(direct)._replace(netloc=f"marquee@127.0.0.1:{self.port}").geturl()
+
+    def stop(self):
+        try:
+            os.kill(int(open(os.path.join(self.dir, "pgbouncer.pid")).read()), 15)
+        except (OSError, ValueError):
+            pass
+
+
 def wrk(script, url, connections, seconds, env):
     threads = max(1, min(2, connections))
     out = run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
@@ -97,7 +142,9 @@ def cpu_used(before, after):
 
 
 def postgres_pids():
-    return [int(pid) for pid in subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()]
+    """PostgreSQL's processes, and PgBouncer's when it runs: the database side's CPU."""
+    return [int(pid) for pid in subprocess.run(["pgrep", "-x", "postgres|pgbouncer"], capture_output=True,
+                                               text=True).stdout.split()]
 
 
 def resident_mb(pid):

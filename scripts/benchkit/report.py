@@ -86,6 +86,19 @@ def report(summary):
                 lines.append(f"| {name} | {good(m):.0f} | {good(e):.0f} | {ratio(good(m), good(e))} | "
                              f"{m['p99_ms']:.2f} | {e['p99_ms']:.2f} |")
         lines.append("")
+    pooled = summary["engines"].get("pgbouncer")
+    if marquee and pooled:
+        lines += ["### Marquee on PostgreSQL through PgBouncer (transaction mode) against directly", "",
+                  "| scenario | through PgBouncer answers/s | direct answers/s | ratio | PgBouncer p99 ms | direct p99 ms |",
+                  "|---|---|---|---|---|---|"]
+        for name in pooled:
+            if name in marquee and "p99_ms" in pooled[name]:
+                p, d = pooled[name], marquee[name]
+                good = (lambda r: r.get("created_per_second", 0) + r.get("conflicts_per_second", 0)) if "created" in p \
+                    else (lambda r: r["per_second"])
+                lines.append(f"| {name} | {good(p):.0f} | {good(d):.0f} | {ratio(good(p), good(d))} | "
+                             f"{p['p99_ms']:.2f} | {d['p99_ms']:.2f} |")
+        lines.append("")
     if summary.get("pg_test_fsync"):
         lines.append("pg_test_fsync (ops/s): " + ", ".join(f"{k} {v:.0f}" for k, v in summary["pg_test_fsync"].items()))
     return "\n".join(lines)

@@ -90,7 +90,7 @@ def across(ctx):
 @check("the change listener reconnects after its connection is killed", engines=("postgres",))
 def reconnect(ctx):
     a, b = ctx.pair()
-    database_url = ctx.database_url
+    database_url = ctx.direct_url
     show = create_show(a, 40)
     token, _ = signup(a, "Twin")
 

@@ -18,7 +18,7 @@ from .registry import check
 
 @check("/metrics names every Marquee metric, with bounded labels")
 def metrics(ctx):
-    server, engine = ctx.server, ctx.engine
+    server = ctx.server
     request = urllib.request.Request(server.base + "/metrics")
     with urllib.request.urlopen(request, timeout=10) as response:
         text = response.read().decode()
@@ -28,7 +28,7 @@ def metrics(ctx):
         expect(name in text, f"{name} missing")
     expect('route="/api/shows/{id}"' in text, "route templates missing")
     expect("/api/bookings/" not in text.replace('/api/bookings/{id}', ''), "a raw path leaked into labels")
-    if engine == "postgres":
+    if ctx.postgres:
         expect('marquee_db_pool_connections{state="in_use"}' in text, "pool gauge missing")
         # Every metric the alert rules and the dashboard use is one this server exports.
         deploy = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy")

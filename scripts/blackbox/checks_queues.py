@@ -163,8 +163,8 @@ def queue_keeper_failover(ctx):
     import subprocess
     # A database of their own, so the first instance is the only one that can keep the queue
     # until the second starts.
-    database = ctx.own_database()
-    first = ctx.start(DATABASE_URL=database)
+    settings, database = ctx.own_database()
+    first = ctx.start(**settings)
     show, on_sale = queued_show(first, seats=1000, on_sale_in=2, per_minute=600)
     tokens = [signup(first, f"F{i}")[0] for i in range(150)]
     for token in tokens:
@@ -178,7 +178,7 @@ def queue_keeper_failover(ctx):
         return keeper, int(serving)
     # The first instance takes the lease at the on-sale, alone; only then does the second start.
     wait_until(lambda: row()[1] >= 5, timeout=20, message="admission under the first instance")
-    second = ctx.start(DATABASE_URL=database)
+    second = ctx.start(**settings)
     wait_until(lambda: row()[1] >= 20, timeout=20, message="admission under the first instance")
     before, _ = row()
     first.process.kill()

@@ -8,6 +8,13 @@ from dataclasses import dataclass, field
 from .harness import Receiver, Server, admin_token
 
 ENGINES = ("sqlite", "postgres")
+# The same PostgreSQL through PgBouncer in transaction mode (e2e.py --pgbouncer): every check
+# that runs on "postgres" runs there too.
+POOLED = "pgbouncer"
+
+
+def runs_on(item, engine):
+    return engine in item.engines or (engine == POOLED and "postgres" in item.engines)
 
 
 @dataclass
@@ -44,7 +51,18 @@ class Context:
 
     @property
     def database_url(self):
+        """The URL the servers are given: a pooler's on the pgbouncer engine."""
         return self.env.get("DATABASE_URL")
+
+    @property
+    def direct_url(self):
+        """The database itself, for psql: past the pooler when there is one."""
+        return self.env.get("MARQUEE_DIRECT_DATABASE_URL") or self.env.get("DATABASE_URL")
+
+    @property
+    def postgres(self):
+        """True on PostgreSQL, directly or through the pooler."""
+        return self.engine in ("postgres", POOLED)
 
     @property
     def server(self):
@@ -60,16 +78,23 @@ class Context:
         return server
 
     def own_database(self):
-        """The URL of a new empty database beside the engine's, dropped after the engine's
-        checks: for a check that must know every instance that uses its database."""
+        """A new empty database beside the engine's, dropped after the engine's checks: for a
+        check that must know every instance that uses its database. Returns the settings
+        that point a server at it (`ctx.start(**settings)`) and its direct URL, for psql."""
         import subprocess
         import urllib.parse
         import uuid
         name = "marquee_own_" + uuid.uuid4().hex[:8]
-        subprocess.run(["psql", self.database_url, "-qc", f"CREATE DATABASE {name}"], check=True)
+
+        def on(url):
+            return urllib.parse.urlsplit(url)._replace(path="/" + name).geturl()
+        subprocess.run(["psql", self.direct_url, "-qc", f"CREATE DATABASE {name}"], check=True)
         self._cleanups.append(lambda: subprocess.run(
-            ["psql", self.database_url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True))
-        return urllib.parse.urlsplit(self.database_url)._replace(path="/" + name).geturl()
+            ["psql", self.direct_url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True))
+        settings = {"DATABASE_URL": on(self.database_url)}
+        if "MARQUEE_DIRECT_DATABASE_URL" in self.env:
+            settings["MARQUEE_DIRECT_DATABASE_URL"] = on(self.env["MARQUEE_DIRECT_DATABASE_URL"])
+        return settings, on(self.direct_url)
 
     def pair(self):
         """Two more instances on the engine's database, whose outbox is read only every 5 s
@@ -111,7 +136,7 @@ def run(chosen, engines, make_context, report=print):
     for every check run, error None when it passed."""
     results = []
     for engine in engines:
-        selected = [c for c in chosen if engine in c.engines]
+        selected = [c for c in chosen if runs_on(c, engine)]
         if not selected:
             continue
         context = make_context(engine)
