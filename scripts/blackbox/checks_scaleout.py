@@ -1,13 +1,14 @@
-"""Scale-out (API.md, "Read replicas (v2, PostgreSQL)"): instances that start together, and a
-start killed mid-way. These run on PostgreSQL directly and again through PgBouncer in
+"""Scale-out (API.md, "Read replicas (v2, PostgreSQL)"): instances that start together, a
+start killed mid-way, and three instances behind nginx. These run on PostgreSQL directly and again through PgBouncer in
 transaction mode (e2e.py --pgbouncer), where a session lock or a session setting does not
 hold from one transaction to the next."""
 import os
+import random
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .harness import create_show, expect, free_port, signup
+from .harness import EventStream, create_show, expect, free_port, signup
 from .registry import check
 
 MIGRATIONS = len(os.listdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
@@ -79,3 +80,53 @@ def unannounced_pooler(ctx):
     server.log.flush()
     with open(server.log.name) as log:
         expect("looks like a pooler" in log.read(), "no warning that prepared statements were turned off")
+
+
+@check("three instances behind nginx: a 64-client storm over them sells no seat twice, every instance books, "
+       "and a stream on one sees another's bookings within 1 s", engines=("postgres",))
+def three_behind_nginx(ctx):
+    servers = [ctx.start() for _ in range(3)]
+    proxy = ctx.nginx(servers)
+    show = create_show(proxy, 300)
+    users = [signup(proxy, f"Storm{i}")[0] for i in range(64)]
+    rng = random.Random(18)
+    plans = [(users[i % 64], sorted(rng.sample(range(1, 301), rng.randint(1, 3)))) for i in range(640)]
+
+    def attempt(plan):
+        token, seats = plan
+        return proxy.call("POST", "/api/bookings", {"showId": show, "seats": seats}, token=token)
+    with ThreadPoolExecutor(64) as pool:
+        answers = list(pool.map(attempt, plans))
+    statuses = sorted({status for status, _, _ in answers})
+    expect(set(statuses) <= {201, 409}, f"answers: {statuses}")
+    booked = {body["id"] for status, _, body in answers if status == 201}
+    stored = []
+    for token in users:
+        status, _, body = proxy.call("GET", "/api/bookings", token=token)
+        expect(status == 200, f"list {status}")
+        stored += [b for b in body["items"] if b["status"] == "CONFIRMED" and b["showId"] == show]
+    seats = [seat for booking in stored for seat in booking["seats"]]
+    expect(len(seats) == len(set(seats)), "a seat was sold twice")
+    expect({b["id"] for b in stored} == booked, "stored bookings differ from the successes")
+    for index, server in enumerate(servers):
+        taken = server.call("GET", f"/api/shows/{show}")[2]["takenSeats"]
+        expect(taken == sorted(seats), f"instance {index}'s seat map differs from the bookings")
+        server.log.flush()
+        with open(server.log.name) as log:
+            served = sum(1 for line in log if '"route":"/api/bookings"' in line and '"method":"POST"' in line)
+        expect(served > 0, f"instance {index} served no booking: nginx did not spread the storm")
+    print(f"     {len(booked)} bookings, {len(seats)} seats over three instances", flush=True)
+
+    token = users[0]
+    free = next(seat for seat in range(1, 301) if seat not in set(seats))
+    stream = EventStream(servers[0], show)
+    _, kind, _ = stream.next()
+    expect(kind == "snapshot", kind)
+    started = time.time()
+    status, _, _ = servers[2].call("POST", "/api/bookings", {"showId": show, "seats": [free]}, token=token)
+    expect(status == 201, f"booking on the third instance: {status}")
+    _, kind, data = stream.next(timeout=1)
+    took = time.time() - started
+    expect(kind == "seats" and data["taken"] == [free], f"{kind} {data}")
+    print(f"     a booking on the third instance reached the first's stream after {took * 1000:.0f} ms", flush=True)
+    stream.close()

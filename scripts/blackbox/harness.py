@@ -26,27 +26,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Server:
-    def __init__(self, binary, env, workdir, ca=None):
-        self.port = free_port()
-        self.context = ssl.create_default_context(cafile=ca) if ca else None
-        self.base = f"{'https' if ca else 'http'}://127.0.0.1:{self.port}"
-        self.log = open(os.path.join(workdir, f"server-{self.port}.log"), "w+")
-        self.process = subprocess.Popen(
-            [binary, "serve", "--port", str(self.port)], cwd=workdir, env=env,
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if self.call("GET", "/health/ready")[0] == 200:
-                    return
-            except OSError:
-                pass
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.2)
-        self.log.seek(0)
-        raise RuntimeError("server did not become ready:\n" + self.log.read()[-3000:])
+class Endpoint:
+    """Something that answers HTTP on a local port: a server, or a proxy in front of some."""
+
+    def __init__(self, port, context=None):
+        self.port = port
+        self.context = context
+        self.base = f"{'https' if context else 'http'}://127.0.0.1:{port}"
 
     def call(self, method, path, body=None, token=None, headers=None, raw=None):
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
@@ -68,6 +54,27 @@ class Server:
                 parsed = payload.decode(errors="replace")
             return error.code, dict(error.headers), parsed
 
+
+class Server(Endpoint):
+    def __init__(self, binary, env, workdir, ca=None):
+        super().__init__(free_port(), ssl.create_default_context(cafile=ca) if ca else None)
+        self.log = open(os.path.join(workdir, f"server-{self.port}.log"), "w+")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--port", str(self.port)], cwd=workdir, env=env,
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if self.call("GET", "/health/ready")[0] == 200:
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.log.seek(0)
+        raise RuntimeError("server did not become ready:\n" + self.log.read()[-3000:])
+
     def stop(self):
         """SIGTERM, then how long the process took to exit and its exit code."""
         started = time.time()
@@ -78,6 +85,58 @@ class Server:
             self.process.kill()
             code = None
         return time.time() - started, code
+
+
+class Nginx(Endpoint):
+    """Debian's nginx on a free port, round-robin over `servers` as deploy/nginx.conf does
+    (HTTP/1.1 to the upstreams, no buffering, so live streams pass through)."""
+
+    def __init__(self, servers, workdir):
+        super().__init__(free_port())
+        self.dir = os.path.join(workdir, f"nginx-{self.port}")
+        os.makedirs(self.dir)
+        os.chmod(self.dir, 0o777)  # workers run as nobody when the master is root
+        upstreams = "".join(f"        server 127.0.0.1:{server.port};\n" for server in servers)
+        temp = " ".join(f"{kind}_temp_path {self.dir}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        with open(os.path.join(self.dir, "nginx.conf"), "w") as conf:
+            conf.write(f"""worker_processes 1;
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    {temp}
+    upstream marquee {{
+{upstreams}        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{self.port};
+        location / {{
+            proxy_pass http://marquee;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_buffering off;
+            proxy_read_timeout 1h;
+        }}
+    }}
+}}
+""")
+        binary = next((path for path in ("/usr/sbin/nginx", "/usr/bin/nginx") if os.path.exists(path)), "nginx")
+        subprocess.run([binary, "-c", os.path.join(self.dir, "nginx.conf"), "-p", self.dir], check=True)
+        wait_until(lambda: self._answers(), timeout=10, message="nginx answering")
+
+    def _answers(self):
+        try:
+            return self.call("GET", "/health/live")[0] == 200
+        except OSError:
+            return False
+
+    def stop(self):
+        try:
+            os.kill(int(open(os.path.join(self.dir, "nginx.pid")).read()), signal.SIGTERM)
+        except (OSError, ValueError):
+            pass
 
 
 class EventStream:

@@ -5,7 +5,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-from .harness import Receiver, Server, admin_token
+from .harness import Nginx, Receiver, Server, admin_token
 
 ENGINES = ("sqlite", "postgres")
 # The same PostgreSQL through PgBouncer in transaction mode (e2e.py --pgbouncer): every check
@@ -44,6 +44,7 @@ class Context:
     binary: str
     workdir: str
     env: dict
+    replica_data: str = None  # the streaming replica's data directory (engine "replica")
     _server: object = None
     _pair: object = None
     _receiver: object = None
@@ -95,6 +96,24 @@ class Context:
         if "MARQUEE_DIRECT_DATABASE_URL" in self.env:
             settings["MARQUEE_DIRECT_DATABASE_URL"] = on(self.env["MARQUEE_DIRECT_DATABASE_URL"])
         return settings, on(self.direct_url)
+
+    def replica(self, action):
+        """pg_ctl start or stop (fast) on the streaming replica, as the user it runs as."""
+        import subprocess
+        owner = os.stat(self.replica_data).st_uid
+        log = os.path.join(os.path.dirname(self.replica_data), "replica.log")
+        command = ["pg_ctl", "-D", self.replica_data, "-w"] + (
+            ["-m", "fast", "stop"] if action == "stop" else ["-l", log, "start"])
+        if os.geteuid() == 0 and owner != 0:
+            import pwd
+            command = ["runuser", "-u", pwd.getpwuid(owner).pw_name, "--"] + command
+        subprocess.run(command, check=True, capture_output=True)
+
+    def nginx(self, servers):
+        """nginx round-robin over `servers`, stopped after the engine's checks."""
+        proxy = Nginx(servers, self.workdir)
+        self._cleanups.append(proxy.stop)
+        return proxy
 
     def pair(self):
         """Two more instances on the engine's database, whose outbox is read only every 5 s
