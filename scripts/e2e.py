@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Black-box checks of the real `marquee` binary, over HTTP only, as an outside suite sees it.
 
-Usage: e2e.py BINARY [--postgres ADMIN_URL [--pgbouncer POOLER_URL]] [--engine E ...] [--check NAME ...] [--list]
+Usage: e2e.py BINARY [--postgres ADMIN_URL [--pgbouncer POOLER_URL] [--replica URL --replica-data DIR]]
+              [--engine E ...] [--check NAME ...] [--list]
 
 Each check (in scripts/blackbox/checks_*.py) runs on the engines it names: SQLite (a fresh
 file) and, with --postgres, a fresh database on that server. With --pgbouncer (a PgBouncer
 in transaction mode in front of that server, one that routes any database name) every
 PostgreSQL check runs once more on another fresh database, through the pooler, with
-MARQUEE_DIRECT_DATABASE_URL naming the server itself. A check asks its context for
-what it needs (the engine's shared server, a server of its own, two instances, a webhook
-receiver), and all of it stops when the engine's checks are done. --check runs only the
+MARQUEE_DIRECT_DATABASE_URL naming the server itself. With --replica (a streaming replica of
+that server, and its data directory, which the checks stop and start with pg_ctl) the
+checks for the "replica" engine run on a fresh database with DATABASE_REPLICA_URLS.
+A check asks its context for what it needs (the engine's shared server, a server of its
+own, two instances, a webhook receiver), and all of it stops when the engine's checks are
+done. --check runs only the
 checks of those names (see --list). Prints one line per check, then "N passed, N failed".
 Standard library only; set MARQUEE_E2E_TRACEBACK=1 for a failed check's traceback.
 """
@@ -23,8 +27,8 @@ import urllib.parse
 import uuid
 
 from blackbox import (  # noqa: F401 - they register
-    checks_booking, checks_live, checks_operations, checks_queues, checks_scaleout, checks_sessions, checks_venues,
-    checks_webhooks)
+    checks_booking, checks_live, checks_operations, checks_queues, checks_replicas, checks_scaleout, checks_sessions,
+    checks_venues, checks_webhooks)
 from blackbox.harness import ADMIN_EMAIL, ADMIN_PASSWORD
 from blackbox.registry import CHECKS, Context, run
 
@@ -35,8 +39,10 @@ def main():
     parser.add_argument("--postgres", metavar="ADMIN_URL")
     parser.add_argument("--pgbouncer", metavar="POOLER_URL", help="also run the PostgreSQL checks through this pooler")
     parser.add_argument("--check", action="append", default=[], metavar="NAME", help="run only this check (repeatable)")
+    parser.add_argument("--replica", metavar="URL", help="a streaming replica of the --postgres server")
+    parser.add_argument("--replica-data", metavar="DIR", help="the replica's data directory, for pg_ctl")
     parser.add_argument("--engine", action="append", default=[], metavar="ENGINE",
-                        help="run only on this engine: sqlite, postgres or pgbouncer (repeatable)")
+                        help="run only on this engine: sqlite, postgres, pgbouncer or replica (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the checks and exit")
     arguments = parser.parse_args()
     if arguments.list:
@@ -77,9 +83,16 @@ def main():
         environments["pgbouncer"] = dict(base_env, DATABASE_URL=on(arguments.pgbouncer, name),
                                          MARQUEE_DIRECT_DATABASE_URL=on(arguments.postgres, name),
                                          MARQUEE_JWT_KEYS=keys)
+    if arguments.replica:
+        if not (arguments.postgres and arguments.replica_data):
+            parser.error("--replica needs --postgres (its primary) and --replica-data")
+        name = fresh_database()
+        environments["replica"] = dict(base_env, DATABASE_URL=on(arguments.postgres, name),
+                                       DATABASE_REPLICA_URLS=on(arguments.replica, name), MARQUEE_JWT_KEYS=keys)
     try:
         engines = [engine for engine in environments if not arguments.engine or engine in arguments.engine]
-        results = run(chosen, engines, lambda engine: Context(engine, binary, workdir, environments[engine]),
+        results = run(chosen, engines, lambda engine: Context(engine, binary, workdir, environments[engine],
+                                                       replica_data=arguments.replica_data),
                       report=lambda line: print(line, flush=True))
     finally:
         for name in databases:

@@ -21,7 +21,7 @@ public func buildApplication(
     clock: @escaping @Sendable () -> Date = { Date() }
 ) async throws -> some ApplicationProtocol {
     let metrics = MarqueeMetrics(factory: setup.factory)
-    let opened = try openStore(configuration, logger: logger)
+    let opened = try openStore(configuration, logger: logger, metrics: metrics)
     let keys = try signingKeys(configuration)
     let passwords = PasswordHasher(cost: configuration.bcryptCost)
     let changes = OutboxSignal()
@@ -65,10 +65,12 @@ public func buildApplication(
     router.add(middleware: ObservationMiddleware(metrics: metrics))
     let allowed = AllowedMethods()
     router.add(middleware: ProblemMiddleware(allowed: allowed))
+    let replicated = (opened.store as? PostgresStore)?.hasReplicas == true
+    if replicated { router.add(middleware: ConsistencyMiddleware(store: opened.store)) }
     if let assets = try webAssets(configuration, logger: logger) {
         router.add(middleware: WebAppMiddleware(assets: assets))
     }
-    router.add(middleware: ReadCacheMiddleware(cache: cache, sharedMaxAge: 1))
+    router.add(middleware: ReadCacheMiddleware(cache: cache, sharedMaxAge: 1, replicated: replicated))
     router.add(
         middleware: BodyLimitMiddleware(
             maxBytes: configuration.maxBodyBytes, larger: ["/api/venues": configuration.maxLayoutBytes]))
@@ -167,7 +169,7 @@ public func buildApplication(
 }
 
 /// The store the configuration names, and the services that must run while it is used.
-public func openStore(_ configuration: AppConfiguration, logger: Logger) throws -> (
+func openStore(_ configuration: AppConfiguration, logger: Logger, metrics: MarqueeMetrics? = nil) throws -> (
     store: any BookingStore, services: [any Service]
 ) {
     guard let url = configuration.databaseURL else {
@@ -193,10 +195,26 @@ public func openStore(_ configuration: AppConfiguration, logger: Logger) throws 
         postgres.options.additionalStartupParameters.append(
             ("statement_timeout", "\(configuration.statementTimeoutMilliseconds)"))
     }
+    let replicas = try configuration.replicaURLs.map { url in
+        var replica = try PostgresURL.configuration(url)
+        replica.options.maximumConnections = configuration.databasePoolSize
+        replica.options.connectTimeout = .seconds(1)
+        replica.options.additionalStartupParameters = postgres.options.additionalStartupParameters
+        return (name: PostgresURL.hostAndPort(url), configuration: replica)
+    }
     let store = PostgresStore(
         configuration: postgres, logger: logger, operationLimit: configuration.databaseOperationLimit,
         direct: try configuration.directDatabaseURL.map(PostgresURL.connectionConfiguration),
-        preparedStatements: configuration.preparedStatements)
+        preparedStatements: configuration.preparedStatements,
+        replicas: replicas.isEmpty
+            ? nil
+            : ReplicaSettings(
+                replicas: replicas, maxLag: configuration.replicaMaxLag,
+                observer: metrics.map { metrics in
+                    ReplicaObserver(
+                        read: { replica in metrics.databaseRead(onReplica: replica != nil) },
+                        lag: { replica, seconds in metrics.replicaLag(replica, seconds: seconds) })
+                }))
     return (store, [PoolService(store: store)])
 }
 

@@ -163,6 +163,10 @@ public protocol BookingStore: Sendable {
 
     /// The connection pool's state, for stores that have one.
     var poolStatistics: PoolStatistics? { get }
+
+    /// The primary's WAL position, read after `mark`, when reads may be served by replicas
+    /// (``PostgresStore`` with replicas); nil otherwise, when every read sees every commit.
+    func walPosition(after mark: ContinuousClock.Instant) async throws -> WALPosition?
 }
 
 /// An account to create; the password is already hashed.
@@ -262,6 +266,8 @@ public struct SessionRevocation: Sendable, Equatable {
 
 
 extension BookingStore {
+    public func walPosition(after mark: ContinuousClock.Instant) async throws -> WALPosition? { nil }
+
     /// One account joins the show's queue (``joinQueue(showId:userIds:now:)`` for one).
     public func joinQueue(showId: String, userId: String, now: Date) async throws -> QueueJoin {
         guard let join = try await joinQueue(showId: showId, userIds: [userId], now: now).first else {

@@ -1,6 +1,7 @@
 import Foundation
 import MarqueeCore
 @testable import MarqueeServer
+import MarqueeStore
 import MarqueeTestSupport
 import Synchronization
 import Testing
@@ -8,6 +9,29 @@ import Testing
 /// The read cache: what a change forgets, answers never kept past a change, and readers
 /// sharing one refill.
 @Suite struct ReadCacheTests {
+    /// With replicas: a refill needs what the primary had once the change was read; a list
+    /// needs every show's; a change whose position is unknown sends refills to the primary.
+    @Test func aChangeSetsTheFloorRefillsMustHaveReplayed() {
+        let cache = ReadCache(timeToLive: .seconds(60))
+        #expect(cache.floor("s1") == nil && cache.floor(nil) == nil)
+        cache.invalidate(showIds: ["s1"], at: WALPosition(40))
+        #expect(cache.floor("s1") == WALPosition(40) && cache.floor(nil) == WALPosition(40) && cache.floor("s2") == nil)
+        cache.invalidate(showIds: ["s2"])
+        #expect(cache.floor("s2") == WALPosition(.max) && cache.floor(nil) == WALPosition(.max))
+        #expect(cache.floor("s1") == WALPosition(40))
+        cache.invalidate(showIds: ["s2"], at: WALPosition(90))
+        #expect(cache.floor("s2") == WALPosition(90) && cache.floor(nil) == WALPosition(90))
+    }
+
+    @Test func aCachedAnswerOlderThanAReadersTokenIsNotGivenToThem() {
+        var entry = ReadCache.Entry(body: .init(string: "x"), contentType: nil, etag: "\"e\"", showId: "s1", stored: .now)
+        #expect(!ReadCacheMiddleware.older(entry, than: nil))
+        #expect(ReadCacheMiddleware.older(entry, than: WALPosition(1)), "an answer of unknown age")
+        entry.position = WALPosition(50)
+        #expect(ReadCacheMiddleware.older(entry, than: WALPosition(51)))
+        #expect(!ReadCacheMiddleware.older(entry, than: WALPosition(50)))
+    }
+
     @Test func anInvalidationDropsTheShowAndEveryListButNotOtherShows() {
         let cache = ReadCache(timeToLive: .seconds(60))
         func entry(_ show: String?) -> ReadCache.Entry {

@@ -41,6 +41,7 @@ import Testing
         Case("DATABASE_URL", "postgres://u@h/db") { $0.databaseURL == "postgres://u@h/db" },
         Case("MARQUEE_DB_POOL_SIZE", "7") { $0.databasePoolSize == 7 },
         Case("MARQUEE_DB_PREPARED_STATEMENTS", "OFF") { $0.preparedStatements == .off },
+        Case("MARQUEE_REPLICA_MAX_LAG_MS", "250") { $0.replicaMaxLag == .milliseconds(250) },
         Case("MARQUEE_MIGRATE", "false") { !$0.migrateOnStart },
         Case("MARQUEE_JWT_KEYS", key + ",k2:" + String(repeating: "t", count: 32)) { $0.signingKeys.map(\.kid) == ["k1", "k2"] },
         Case("MARQUEE_JWT_ISSUER", "venue") { $0.tokenIssuer == "venue" },
@@ -132,6 +133,7 @@ import Testing
             (["MARQUEE_IDEMPOTENCY_HOURS": "1"], "MARQUEE_IDEMPOTENCY_HOURS"),
             (["MARQUEE_DIRECT_DATABASE_URL": "postgres://u@primary/db"], "DATABASE_URL"),
             (["MARQUEE_DB_PREPARED_STATEMENTS": "sometimes"], "MARQUEE_DB_PREPARED_STATEMENTS"),
+            (["DATABASE_REPLICA_URLS": "postgres://u@replica/db"], "DATABASE_URL"),
         ]
         for (environment, named) in refusals {
             Self.expectRefusal(environment, naming: named)
@@ -140,6 +142,10 @@ import Testing
             "DATABASE_URL": "postgres://u@pgbouncer:6432/db", "MARQUEE_DIRECT_DATABASE_URL": "postgres://u@primary/db",
         ])
         #expect(pooled.directDatabaseURL == "postgres://u@primary/db" && pooled.preparedStatements == .auto)
+        let replicated = try Self.resolve([
+            "DATABASE_URL": "postgres://u@primary/db", "DATABASE_REPLICA_URLS": " postgres://u@r1/db, postgres://u@r2/db ,",
+        ])
+        #expect(replicated.replicaURLs == ["postgres://u@r1/db", "postgres://u@r2/db"] && replicated.replicaMaxLag == .seconds(1))
         let tls = try Self.resolve(["MARQUEE_TLS_CERTIFICATE": "/c.pem", "MARQUEE_TLS_KEY": "/k.pem"]).tls
         #expect(tls?.certificateChain == "/c.pem" && tls?.privateKey == "/k.pem")
     }

@@ -67,6 +67,29 @@ class Postgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class Replica:
+    """A streaming replica of `pg` (pg_basebackup -R) on a port of its own, same settings."""
+
+    def __init__(self, pg):
+        self.pg = pg
+        self.dir = os.path.join(pg.dir, "replica")
+        with __import__("socket").socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        run(pg.as_user + [f"{pg.bin}/pg_basebackup", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "marquee",
+                          "-D", self.dir, "-R", "-X", "stream"])
+        run(pg.as_user + [f"{pg.bin}/pg_ctl", "-D", self.dir, "-l", f"{pg.dir}/replica.log", "-w", "start", "-o",
+                          f"-p {self.port} -k {pg.dir} -c listen_addresses=127.0.0.1 -c max_connections=400"])
+
+    def url(self, primary):
+        """The replica's URL for the database `primary` names."""
+        return urllib.parse.urlsplit(primary)._replace(netloc=f"marquee@127.0.0.1:{self.port}").geturl()
+
+    def stop(self):
+        subprocess.run(self.pg.as_user + [f"{self.pg.bin}/pg_ctl", "-D", self.dir, "-m", "fast", "stop"],
+                       capture_output=True)
+
+
 class PgBouncer:
     """PgBouncer in transaction mode in front of `pg`, any database name, 20 server
     connections per database (its default), the statement timeout set where it connects."""

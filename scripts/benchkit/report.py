@@ -99,6 +99,21 @@ def report(summary):
                 lines.append(f"| {name} | {good(p):.0f} | {good(d):.0f} | {ratio(good(p), good(d))} | "
                              f"{p['p99_ms']:.2f} | {d['p99_ms']:.2f} |")
         lines.append("")
+    replicated = summary["engines"].get("replica")
+    if marquee and replicated:
+        shares = summary.get("replica_reads", {})
+        total = sum(shares.values())
+        lines += ["### Marquee on the primary plus a streaming replica (same machine) against the primary alone", "",
+                  f"The replica served {shares.get('replica', 0):.0f} of {total:.0f} public reads "
+                  f"({100 * shares.get('replica', 0) / total if total else 0:.0f}%).", "",
+                  "| scenario | with the replica /s | primary only /s | ratio | with p99 ms | primary p99 ms |",
+                  "|---|---|---|---|---|---|"]
+        for name in replicated:
+            if name in marquee and "p99_ms" in replicated[name] and "created" not in replicated[name]:
+                r, d = replicated[name], marquee[name]
+                lines.append(f"| {name} | {r['per_second']:.0f} | {d['per_second']:.0f} | "
+                             f"{ratio(r['per_second'], d['per_second'])} | {r['p99_ms']:.2f} | {d['p99_ms']:.2f} |")
+        lines.append("")
     if summary.get("pg_test_fsync"):
         lines.append("pg_test_fsync (ops/s): " + ", ".join(f"{k} {v:.0f}" for k, v in summary["pg_test_fsync"].items()))
     return "\n".join(lines)

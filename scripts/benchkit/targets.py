@@ -47,6 +47,15 @@ class MarqueeTarget:
     def taken(self, show):
         return self.server.call("GET", f"/api/shows/{show}")[2]["takenSeats"]
 
+    def reads(self):
+        """Public reads served so far, by target (marquee_db_reads_total)."""
+        import re
+        import urllib.request
+        with urllib.request.urlopen(self.base + "/metrics", timeout=10) as response:
+            text = response.read().decode()
+        return {target: float(value) for target, value in
+                re.findall(r'^marquee_db_reads_total\{target="(\w+)"\} (\S+)$', text, re.MULTILINE)}
+
     def etag(self, path):
         return self.server.call("GET", path)[1].get("ETag")
 

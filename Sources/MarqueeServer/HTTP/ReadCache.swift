@@ -1,4 +1,5 @@
 import Foundation
+import MarqueeStore
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -16,6 +17,9 @@ final class ReadCache: Sendable {
         /// The show a seat map belongs to; nil for a list.
         let showId: String?
         let stored: ContinuousClock.Instant
+        /// With replicas: a WAL position the answer is at least as new as (``ReadRoute/seen``),
+        /// so a reader whose consistency token is further along reads afresh.
+        var position: WALPosition? = nil
     }
 
     private struct State {
@@ -26,6 +30,12 @@ final class ReadCache: Sendable {
         /// shows not named changed at `changedFloor` at the latest.
         var changed: [String: UInt64] = [:]
         var changedFloor: UInt64 = 0
+        /// With replicas: where the primary stood after each show's last change was read, so
+        /// a refill never comes from a replica that has not replayed it (the live stream
+        /// has told its readers of it already). A list depends on every show's.
+        var floors: [String: WALPosition] = [:]
+        var floorOfForgotten: WALPosition? = nil
+        var listFloor: WALPosition? = nil
         /// The read in flight for each key, which readers arriving while it is valid wait for.
         var flights: [String: Flight] = [:]
         var waiters: [UInt64: [CheckedContinuation<Lookup, Never>]] = [:]
@@ -114,6 +124,14 @@ final class ReadCache: Sendable {
         }
     }
 
+    /// What a refill of `showId`'s seat map (nil: a list) must have replayed at least.
+    func floor(_ showId: String?) -> WALPosition? {
+        state.withLockedValue { state in
+            guard let showId else { return state.listFloor }
+            return state.floors[showId] ?? state.floorOfForgotten
+        }
+    }
+
     /// Readers waiting for a read in flight.
     var waitingReaders: Int { state.withLockedValue { $0.waiters.values.reduce(0) { $0 + $1.count } } }
 
@@ -133,13 +151,24 @@ final class ReadCache: Sendable {
     }
 
     /// Forgets these shows' seat maps and every list (their counts of free seats changed).
-    func invalidate(showIds: Set<String>) {
+    /// `position`: where the primary stood after the change was read, so that a refill comes
+    /// from data at least that new; nil when that is not known (this instance's own write,
+    /// before its event is read), and then refills read the primary until the next change
+    /// names a position.
+    func invalidate(showIds: Set<String>, at position: WALPosition? = nil) {
+        let floor = position ?? WALPosition(.max)
         state.withLockedValue { state in
             state.generation &+= 1
-            for showId in showIds { state.changed[showId] = state.generation }
+            for showId in showIds {
+                state.changed[showId] = state.generation
+                state.floors[showId] = floor
+            }
+            state.listFloor = floor
             if state.changed.count > capacity * 10 {  // forget the names, keep them all "changed now"
                 state.changed = [:]
                 state.changedFloor = state.generation
+                state.floorOfForgotten = state.floors.values.max()
+                state.floors = [:]
             }
             state.entries = state.entries.filter { _, entry in entry.showId.map { !showIds.contains($0) } ?? false }
         }

@@ -81,6 +81,19 @@ struct MarqueeMetrics: Sendable {
         Counter(label: "marquee_holds_expired_total", factory: factory).increment(by: count)
     }
 
+    /// A public read, served by the primary or by a replica.
+    func databaseRead(onReplica: Bool) {
+        Counter(label: "marquee_db_reads_total", dimensions: [("target", onReplica ? "replica" : "primary")], factory: factory)
+            .increment()
+    }
+
+    /// How far behind the primary a replica is known to be; +Inf while it cannot be used
+    /// (unreachable, not a standby, or more than 10 s behind).
+    func replicaLag(_ replica: String, seconds: Double?) {
+        Gauge(label: "marquee_replica_lag_seconds", dimensions: [("replica", replica)], factory: factory)
+            .record(seconds ?? .infinity)
+    }
+
     /// The pool gauge, set from the store's statistics when /metrics is read.
     func pool(_ statistics: PoolStatistics) {
         for (state, value) in [

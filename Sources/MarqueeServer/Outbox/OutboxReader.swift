@@ -65,10 +65,14 @@ struct OutboxReader: Service {
         do {
             var batch: [BookingEvent]
             repeat {
+                let read = ContinuousClock.now
                 batch = try await store.events(after: cursor.high, orAmong: cursor.missingIds, limit: batchSize)
                 let fresh = cursor.advance(with: batch, at: .now)
                 guard !fresh.isEmpty else { continue }
-                cache.invalidate(showIds: Set(fresh.map(\.showId)))
+                // With replicas, refills must have replayed these events: the primary's position
+                // read after them (nil, when it cannot be read, sends refills to the primary).
+                let position = try? await store.walPosition(after: read)
+                cache.invalidate(showIds: Set(fresh.map(\.showId)), at: position)
                 hub.publish(fresh)
             } while batch.count == batchSize && !Task.isCancelled
         } catch {

@@ -14,6 +14,10 @@ public struct AppConfiguration: Sendable {
     /// A direct connection to the primary for migrations and `LISTEN`, set when
     /// `databaseURL` names a pooler in transaction mode (PgBouncer), which keeps no session.
     public var directDatabaseURL: String?
+    /// Streaming replicas that may serve the public GETs (the show list, seat maps).
+    public var replicaURLs: [String] = []
+    /// The most a read without a consistency token may be behind the primary.
+    public var replicaMaxLag: Duration = .seconds(1)
     /// Whether the store's hot statements are named and prepared once per connection.
     public var preparedStatements: PreparedStatements = .auto
     /// Largest number of PostgreSQL connections one instance opens.

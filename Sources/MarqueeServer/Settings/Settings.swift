@@ -26,6 +26,14 @@ public struct Settings: ParsableArguments {
             pooler, and turned off at the first sign of one). [MARQUEE_DB_PREPARED_STATEMENTS, default auto]
             """)
     var dbPreparedStatements: String?
+    @Option(
+        help: """
+            Streaming replicas that may serve public GETs, comma-separated postgres:// URLs. \
+            [DATABASE_REPLICA_URLS or DATABASE_REPLICA_URLS_FILE]
+            """)
+    var databaseReplicaUrls: String?
+    @Option(help: "Most a read without a consistency token may be behind the primary. [MARQUEE_REPLICA_MAX_LAG_MS, default 1000]")
+    var replicaMaxLagMs: Int?
     @Option(help: "Largest number of PostgreSQL connections. [MARQUEE_DB_POOL_SIZE, default 20]") var dbPoolSize: Int?
     @Option(
         help: "Longest a request waits on the database in all before 503 database-unavailable. [MARQUEE_DB_WAIT_MS, default 2000]")
@@ -124,6 +132,15 @@ public struct Settings: ParsableArguments {
         c.directDatabaseURL = try directDatabaseUrl ?? secrets.value("MARQUEE_DIRECT_DATABASE_URL")
         if c.directDatabaseURL != nil, c.databaseURL == nil {
             throw ConfigurationError("MARQUEE_DIRECT_DATABASE_URL is set without DATABASE_URL: set both, or neither.")
+        }
+        if let urls = try databaseReplicaUrls ?? secrets.value("DATABASE_REPLICA_URLS") {
+            c.replicaURLs = urls.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard c.databaseURL != nil || c.replicaURLs.isEmpty else {
+                throw ConfigurationError("DATABASE_REPLICA_URLS is set without DATABASE_URL: replicas need their primary.")
+            }
+        }
+        if let milliseconds = try number(replicaMaxLagMs, "MARQUEE_REPLICA_MAX_LAG_MS", 0...600_000) {
+            c.replicaMaxLag = .milliseconds(milliseconds)
         }
         if let mode = dbPreparedStatements ?? env("MARQUEE_DB_PREPARED_STATEMENTS") {
             guard let parsed = PreparedStatements(rawValue: mode.lowercased()) else {

@@ -69,47 +69,51 @@ extension PostgresStore {
         let from = query.from.map(Micros.from)
         let afterMicros = query.after?.startMicros
         let afterId = query.after.flatMap { UUID(uuidString: $0.id) }
-        var rows: [(show: Show, startMicros: Int64)] = []
-        for try await row in try await client.query(
-            """
-            SELECT \(unescaped: Self.showColumns)
-            FROM \(unescaped: Self.showsWithQueues), (SELECT \(now)::timestamptz AS now) AS clock
-            WHERE (\(from)::int8 IS NULL OR s.start_time >= 'epoch'::timestamptz + \(from) * interval '1 microsecond')
-              AND (\(afterMicros)::int8 IS NULL
-                   OR (s.start_time, s.id) > ('epoch'::timestamptz + \(afterMicros) * interval '1 microsecond', \(afterId)))
-            ORDER BY s.start_time, s.id LIMIT \(query.limit + 1)
-            """, logger: logger
-        ).decode(ShowRow.self) {
-            rows.append(Self.show(row, now: now))
+        return try await routed { client in
+            var rows: [(show: Show, startMicros: Int64)] = []
+            for try await row in try await client.query(
+                """
+                SELECT \(unescaped: Self.showColumns)
+                FROM \(unescaped: Self.showsWithQueues), (SELECT \(now)::timestamptz AS now) AS clock
+                WHERE (\(from)::int8 IS NULL OR s.start_time >= 'epoch'::timestamptz + \(from) * interval '1 microsecond')
+                  AND (\(afterMicros)::int8 IS NULL
+                       OR (s.start_time, s.id) > ('epoch'::timestamptz + \(afterMicros) * interval '1 microsecond', \(afterId)))
+                ORDER BY s.start_time, s.id LIMIT \(query.limit + 1)
+                """, logger: logger
+            ).decode(ShowRow.self) {
+                rows.append(Self.show(row, now: now))
+            }
+            return ShowPage(rows: rows, limit: query.limit)
         }
-        return ShowPage(rows: rows, limit: query.limit)
     }
 
     public func show(id: String, now: Date) async throws -> ShowDetail? {
         guard let uuid = UUID(uuidString: id) else { return nil }
-        return try await client.withConnection { connection in
-            var found: Show?
-            for try await row in try await connection.query(
-                """
-                SELECT \(unescaped: Self.showColumns)
-                FROM \(unescaped: Self.showsWithQueues), (SELECT \(now)::timestamptz AS now) AS clock
-                WHERE s.id = \(uuid)
-                """, logger: self.logger
-            ).decode(ShowRow.self) {
-                found = Self.show(row, now: now).show
+        return try await routed { client in
+            try await client.withConnection { connection in
+                var found: Show?
+                for try await row in try await connection.query(
+                    """
+                    SELECT \(unescaped: Self.showColumns)
+                    FROM \(unescaped: Self.showsWithQueues), (SELECT \(now)::timestamptz AS now) AS clock
+                    WHERE s.id = \(uuid)
+                    """, logger: self.logger
+                ).decode(ShowRow.self) {
+                    found = Self.show(row, now: now).show
+                }
+                guard let show = found else { return nil }
+                var taken: [Int] = []
+                var blocked: [Int] = []
+                for try await (seat, isBlock) in try await connection.query(
+                    """
+                    SELECT seat, booking_id IS NULL FROM seat_claims
+                    WHERE show_id = \(uuid) AND (expires_at IS NULL OR expires_at > \(now)) ORDER BY seat
+                    """, logger: self.logger
+                ).decode((Int32, Bool).self) {
+                    if isBlock { blocked.append(Int(seat)) } else { taken.append(Int(seat)) }
+                }
+                return ShowDetail(show: show, takenSeats: taken, blockedSeats: blocked)
             }
-            guard let show = found else { return nil }
-            var taken: [Int] = []
-            var blocked: [Int] = []
-            for try await (seat, isBlock) in try await connection.query(
-                """
-                SELECT seat, booking_id IS NULL FROM seat_claims
-                WHERE show_id = \(uuid) AND (expires_at IS NULL OR expires_at > \(now)) ORDER BY seat
-                """, logger: self.logger
-            ).decode((Int32, Bool).self) {
-                if isBlock { blocked.append(Int(seat)) } else { taken.append(Int(seat)) }
-            }
-            return ShowDetail(show: show, takenSeats: taken, blockedSeats: blocked)
         }
     }
 

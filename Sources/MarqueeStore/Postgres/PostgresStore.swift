@@ -20,22 +20,45 @@ public final class PostgresStore: BookingStore {
     /// A connection of its own to the primary for migrations, when the pool's is a
     /// pooler's; nil: migrations use the pool.
     let direct: PostgresConnection.Configuration?
+    /// Streaming replicas for the public reads, when there are any (+Replicas.swift).
+    let replicas: ReplicaSet?
+    /// The primary's position after writes, for consistency tokens; only with replicas.
+    let positions: CommitPositions?
 
     /// - Parameters:
     ///   - direct: the primary itself, when `configuration` names a pooler in transaction
     ///     mode: migrations then run on a connection of their own to it.
     ///   - preparedStatements: `.auto` is `.off` when `direct` is given (the pool is a
     ///     pooler's), else on until the database shows otherwise.
+    ///   - replicas: streaming replicas that may serve the public reads.
     public init(
         configuration: PostgresClient.Configuration, logger: Logger, operationLimit: Duration = .seconds(5),
-        direct: PostgresConnection.Configuration? = nil, preparedStatements: PreparedStatements = .auto
+        direct: PostgresConnection.Configuration? = nil, preparedStatements: PreparedStatements = .auto,
+        replicas: ReplicaSettings? = nil
     ) {
         self.counters = PoolCounters(limit: configuration.options.maximumConnections)
         self.pool = PostgresClient(configuration: configuration, backgroundLogger: counters.tapping(logger))
         self.logger = logger
         self.operationLimit = operationLimit
         self.direct = direct
-        self.naming = StatementNaming(preparedStatements == .auto && direct != nil ? .off : preparedStatements)
+        let naming = StatementNaming(preparedStatements == .auto && direct != nil ? .off : preparedStatements)
+        self.naming = naming
+        if let replicas, !replicas.replicas.isEmpty {
+            self.replicas = ReplicaSet(
+                replicas: replicas.replicas, maxLag: replicas.maxLag, observer: replicas.observer, logger: logger)
+            let client = CountedClient(pool: pool, counters: counters, limit: operationLimit, naming: naming)
+            self.positions = CommitPositions { [logger] in
+                for try await text in try await client.query(
+                    "SELECT pg_current_wal_insert_lsn()::text", logger: logger
+                ).decode(String.self) {
+                    if let position = WALPosition(text) { return position }
+                }
+                throw BookingFunctionError.unexpectedAnswer
+            }
+        } else {
+            self.replicas = nil
+            self.positions = nil
+        }
     }
 
     /// Connections open, in use and waited for, right now.
@@ -45,8 +68,18 @@ public final class PostgresStore: BookingStore {
     /// by the database deadline.
     var client: CountedClient { CountedClient(pool: pool, counters: counters, limit: operationLimit, naming: naming) }
 
-    /// Runs the connection pool until the surrounding task is cancelled.
-    public func run() async { await pool.run() }
+    /// Runs the connection pool (and the replicas' pools and their monitor) until the
+    /// surrounding task is cancelled.
+    public func run() async {
+        guard let replicas else { return await pool.run() }
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.pool.run() }
+            group.addTask { await replicas.run(primary: self.client, logger: self.logger) }
+        }
+    }
+
+    /// Whether public reads may be served by replicas.
+    public var hasReplicas: Bool { replicas != nil }
 
     public func close() async throws {}
 

@@ -79,6 +79,13 @@ public enum PostgresURL {
             unixSocketPath: socket, sslMode: sslMode)
     }
 
+    /// `host:port` of the URL (a socket's directory for a Unix socket): a replica's name in
+    /// logs and metrics, with no credentials in it.
+    public static func hostAndPort(_ url: String) -> String {
+        guard let parts = try? parse(url) else { return "?" }
+        return parts.unixSocketPath ?? "\(parts.host):\(parts.port)"
+    }
+
     /// The URL with its password replaced, safe to log.
     public static func redacted(_ url: String) -> String {
         guard var components = URLComponents(string: url) else { return "postgres://…" }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiClient, ApiError, errorFromResponse } from "./client";
+import { ApiClient, ApiError, compareConsistency, errorFromResponse } from "./client";
 
 const problem = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/problem+json", ...headers } });
@@ -109,4 +109,22 @@ test("logout sends the token it is given and takes a 204; its 401 ends no sessio
   await assert.rejects(refused.client.logoutAll());
   assert.equal(refused.signedOut(), 1, "logout-all with the session's own token that is refused signs out");
   assert.equal(signedOut(), 0);
+});
+
+test("the newest Marquee-Consistency a write answered with goes back with every read", async () => {
+  const booking = { id: "b1", showId: "s1", userId: "u1", userName: "Ana", seats: [1], status: "CONFIRMED", createdAt: "", expiresAt: null };
+  const tokens = ["0/16B3A58", "1/0", "0/FFFFFFFF"];
+  let answered = 0;
+  const { client, calls } = clientWith((_url, init) => init.method === "POST"
+    ? new Response(JSON.stringify(booking), { status: 201, headers: { "Content-Type": "application/json", "Marquee-Consistency": tokens[answered++] } })
+    : new Response(JSON.stringify({ items: [], nextCursor: null }), { status: 200, headers: { "Content-Type": "application/json" } }));
+  await client.listShows();
+  assert.equal((calls[0].init.headers as Record<string, string>)["Marquee-Consistency"], undefined);
+  for (let i = 0; i < 3; i++) await client.createBooking({ showId: "s1", seats: [1], hold: false }, `key-${i}`);
+  await client.listShows();
+  const read = calls[calls.length - 1].init.headers as Record<string, string>;
+  assert.equal(read["Marquee-Consistency"], "1/0", "the newest, not the last: 1/0 is past 0/FFFFFFFF");
+  assert.equal((calls[1].init.headers as Record<string, string>)["Marquee-Consistency"], undefined, "writes do not send it");
+  assert.ok(compareConsistency("0/A", "0/B") < 0 && compareConsistency("2/0", "1/FFFFFFFF") > 0);
+  assert.ok(compareConsistency("junk", "0/0") < 0);
 });

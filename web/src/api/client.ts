@@ -106,10 +106,28 @@ export type NewBooking =
 export type NewShow = { name: string; startTime: string; onSaleAt?: string; queue?: CreateQueueRequest }
   & ({ totalSeats: number } | { venueId: string });
 
+/**
+ * Orders two `Marquee-Consistency` tokens (WAL positions, `16/B374D848`): negative when `a`
+ * is older. A token that does not read as one counts as oldest.
+ */
+export function compareConsistency(a: string, b: string): number {
+  const parse = (token: string) => {
+    const match = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(token);
+    return match ? [Number.parseInt(match[1], 16), Number.parseInt(match[2], 16)] : [-1, -1];
+  };
+  const [x, y] = [parse(a), parse(b)];
+  return x[0] !== y[0] ? x[0] - y[0] : x[1] - y[1];
+}
+
 /** Typed calls to the Marquee API (shared/API.md). */
 export class ApiClient {
   /** Server clock minus this browser's, in ms, when they differ by more than 2 s. */
   serverOffsetMs = 0;
+  /**
+   * The newest `Marquee-Consistency` a write answered with, sent back with every read, so a
+   * read served by a replica still shows this visitor's own bookings.
+   */
+  consistency: string | null = null;
 
   constructor(private readonly options: ApiClientOptions) {}
 
@@ -228,6 +246,7 @@ export class ApiClient {
     const token = ownToken ?? this.options.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method === "GET" && this.consistency) headers["Marquee-Consistency"] = this.consistency;
     const fetchImpl = this.options.fetch ?? globalThis.fetch.bind(globalThis);
     let response: Response;
     try {
@@ -240,6 +259,7 @@ export class ApiClient {
       throw new ApiError(0, fallbackMessage(0));
     }
     this.noteServerTime(response);
+    this.noteConsistency(response);
     if (!response.ok) {
       const error = await errorFromResponse(response);
       // Only a refused token ends the session: a failed login also answers 401.
@@ -252,6 +272,11 @@ export class ApiClient {
     } catch {
       throw new ApiError(response.status, fallbackMessage(500));
     }
+  }
+
+  private noteConsistency(response: Response) {
+    const token = response.headers.get("Marquee-Consistency");
+    if (token && (!this.consistency || compareConsistency(this.consistency, token) < 0)) this.consistency = token;
   }
 
   private noteServerTime(response: Response) {

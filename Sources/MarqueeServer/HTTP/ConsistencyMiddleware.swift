@@ -1,0 +1,30 @@
+import HTTPTypes
+import Hummingbird
+import MarqueeStore
+
+/// With replicas: every successful write answers with `Marquee-Consistency`, the primary's
+/// WAL position after its commit (API.md, "Read replicas (v2, PostgreSQL)"). A GET that sends
+/// it back is served by a replica only once that replica has replayed so far
+/// (``ReadCacheMiddleware``), so a client always reads its own writes.
+///
+/// The position is read after the handler has returned, so after the commit; writes that
+/// finish together share one query (``BookingStore/walPosition(after:)``).
+struct ConsistencyMiddleware: RouterMiddleware {
+    typealias Context = MarqueeRequestContext
+    static let header = HTTPField.Name("Marquee-Consistency")!
+    let store: any BookingStore
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard ![.get, .head, .options].contains(request.method) else { return try await next(request, context) }
+        var response = try await next(request, context)
+        guard (200..<300).contains(response.status.code) else { return response }
+        // A position that cannot be read (the primary just went away) leaves the header off:
+        // a client without it reads within the lag, never a failed write.
+        if let position = try? await store.walPosition(after: .now) {
+            response.headers[Self.header] = position.description
+        }
+        return response
+    }
+}
