@@ -20,9 +20,12 @@ struct ConsistencyMiddleware: RouterMiddleware {
         guard ![.get, .head, .options].contains(request.method) else { return try await next(request, context) }
         var response = try await next(request, context)
         guard (200..<300).contains(response.status.code) else { return response }
-        // A position that cannot be read (the primary just went away) leaves the header off:
-        // a client without it reads within the lag, never a failed write.
-        if let position = try? await store.walPosition(after: .now) {
+        // A position that cannot be read within half a second (the primary just went away)
+        // leaves the header off: the write stands, and its client reads within the lag.
+        let mark = ContinuousClock.now
+        if let position = try? await DatabaseDeadline.$current.withValue(mark + .milliseconds(500), operation: {
+            try await store.walPosition(after: mark)
+        }) {
             response.headers[Self.header] = position.description
         }
         return response

@@ -167,7 +167,9 @@ final class ReadCache: Sendable {
             if state.changed.count > capacity * 10 {  // forget the names, keep them all "changed now"
                 state.changed = [:]
                 state.changedFloor = state.generation
-                state.floorOfForgotten = state.floors.values.max()
+                // A pending own write (no position yet) is named again once its event is read.
+                state.floorOfForgotten = state.floors.values.filter { $0 != WALPosition(.max) }.max()
+                    ?? state.floorOfForgotten
                 state.floors = [:]
             }
             state.entries = state.entries.filter { _, entry in entry.showId.map { !showIds.contains($0) } ?? false }
