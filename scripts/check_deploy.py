@@ -65,7 +65,7 @@ check("its HEALTHCHECK asks /health/live", any("/health/live" in h for h in heal
 
 compose = yaml.safe_load(open(os.path.join(DEPLOY, "compose.yaml")))
 services = compose.get("services", {})
-for name in ("marquee-1", "marquee-2", "proxy", "pgbouncer", "postgres", "prometheus", "grafana"):
+for name in ("marquee-1", "marquee-2", "proxy", "pgbouncer", "postgres", "postgres-replica", "prometheus", "grafana"):
     check(f"compose runs {name}", name in services)
 # Through the pooler, every instance must also have the primary itself (migrations, LISTEN),
 # and the pooler must pool by transaction with the statement timeout set where it connects.
@@ -73,6 +73,9 @@ environment = services.get("marquee-1", {}).get("environment", {})
 check("the instances reach PostgreSQL through PgBouncer, with a direct URL beside it",
       "@pgbouncer:" in environment.get("DATABASE_URL", "")
       and "@postgres:" in environment.get("MARQUEE_DIRECT_DATABASE_URL", ""), str(environment))
+check("the instances read from the replica", "@postgres-replica:" in environment.get("DATABASE_REPLICA_URLS", ""))
+replica = " ".join(services.get("postgres-replica", {}).get("command", []))
+check("the replica is made by pg_basebackup -R from the primary", "pg_basebackup -h postgres" in replica and " -R " in replica)
 pgbouncer = configparser.ConfigParser(inline_comment_prefixes=None, comment_prefixes=(";", "#"))
 pgbouncer.read(os.path.join(DEPLOY, "pgbouncer", "pgbouncer.ini"))
 check("PgBouncer pools by transaction", pgbouncer.get("pgbouncer", "pool_mode", fallback="") == "transaction")

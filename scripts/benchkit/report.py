@@ -5,6 +5,27 @@ def ratio(a, b):
     return round(a / b, 2) if a is not None and b else None
 
 
+def answers(result):
+    """What a scenario's rate is judged by: bookings decided (made or refused for a taken
+    seat) for a booking scenario, requests answered otherwise."""
+    if "created" in result:
+        return result.get("created_per_second", 0) + result.get("conflicts_per_second", 0)
+    return result["per_second"]
+
+
+def side_by_side(title, labels, first, second, note=None):
+    """A table of the scenarios two engines both ran, the first's rate over the second's."""
+    lines = [f"### {title}", ""] + ([note, ""] if note else [])
+    lines += [f"| scenario | {labels[0]} answers/s | {labels[1]} answers/s | ratio | {labels[0]} p99 ms | "
+              f"{labels[1]} p99 ms |", "|---|---|---|---|---|---|"]
+    for name, result in second.items():
+        mine = first.get(name)
+        if mine and "p99_ms" in mine and "p99_ms" in result:
+            lines.append(f"| {name} | {answers(mine):.0f} | {answers(result):.0f} | "
+                         f"{ratio(answers(mine), answers(result))} | {mine['p99_ms']:.2f} | {result['p99_ms']:.2f} |")
+    return lines + [""]
+
+
 def report(summary):
     machine = summary["machine"]
     lines = [f"Marquee benchmark, {summary['when']}: {machine['cores']} cores, {machine['memory_gb']} GB, "
@@ -73,47 +94,21 @@ def report(summary):
                          ("server_cpu_ms_per_request", "postgres_cpu_ms_per_request")]
                 lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
             lines.append("")
-    marquee, express = summary["engines"].get("postgres"), summary["engines"].get("express")
-    if marquee and express:
-        lines += ["### Marquee (PostgreSQL) against Express + node-postgres, same database server", "",
-                  "| scenario | Marquee answers/s | Express answers/s | ratio | Marquee p99 ms | Express p99 ms |",
-                  "|---|---|---|---|---|---|"]
-        for name in express:
-            if name in marquee:
-                m, e = marquee[name], express[name]
-                good = (lambda r: r.get("created_per_second", 0) + r.get("conflicts_per_second", 0)) if "created" in e \
-                    else (lambda r: r["per_second"])
-                lines.append(f"| {name} | {good(m):.0f} | {good(e):.0f} | {ratio(good(m), good(e))} | "
-                             f"{m['p99_ms']:.2f} | {e['p99_ms']:.2f} |")
-        lines.append("")
-    pooled = summary["engines"].get("pgbouncer")
-    if marquee and pooled:
-        lines += ["### Marquee on PostgreSQL through PgBouncer (transaction mode) against directly", "",
-                  "| scenario | through PgBouncer answers/s | direct answers/s | ratio | PgBouncer p99 ms | direct p99 ms |",
-                  "|---|---|---|---|---|---|"]
-        for name in pooled:
-            if name in marquee and "p99_ms" in pooled[name]:
-                p, d = pooled[name], marquee[name]
-                good = (lambda r: r.get("created_per_second", 0) + r.get("conflicts_per_second", 0)) if "created" in p \
-                    else (lambda r: r["per_second"])
-                lines.append(f"| {name} | {good(p):.0f} | {good(d):.0f} | {ratio(good(p), good(d))} | "
-                             f"{p['p99_ms']:.2f} | {d['p99_ms']:.2f} |")
-        lines.append("")
-    replicated = summary["engines"].get("replica")
-    if marquee and replicated:
+    marquee, engines = summary["engines"].get("postgres"), summary["engines"]
+    if marquee and "express" in engines:
+        lines += side_by_side("Marquee (PostgreSQL) against Express + node-postgres, same database server",
+                              ("Marquee", "Express"), marquee, engines["express"])
+    if marquee and "pgbouncer" in engines:
+        lines += side_by_side("Marquee on PostgreSQL through PgBouncer (transaction mode) against directly",
+                              ("through PgBouncer", "direct"), engines["pgbouncer"], marquee)
+    if marquee and "replica" in engines:
         shares = summary.get("replica_reads", {})
         total = sum(shares.values())
-        lines += ["### Marquee on the primary plus a streaming replica (same machine) against the primary alone", "",
-                  f"The replica served {shares.get('replica', 0):.0f} of {total:.0f} public reads "
-                  f"({100 * shares.get('replica', 0) / total if total else 0:.0f}%).", "",
-                  "| scenario | with the replica /s | primary only /s | ratio | with p99 ms | primary p99 ms |",
-                  "|---|---|---|---|---|---|"]
-        for name in replicated:
-            if name in marquee and "p99_ms" in replicated[name] and "created" not in replicated[name]:
-                r, d = replicated[name], marquee[name]
-                lines.append(f"| {name} | {r['per_second']:.0f} | {d['per_second']:.0f} | "
-                             f"{ratio(r['per_second'], d['per_second'])} | {r['p99_ms']:.2f} | {d['p99_ms']:.2f} |")
-        lines.append("")
+        lines += side_by_side(
+            "Marquee on the primary plus a streaming replica (same machine) against the primary alone",
+            ("with the replica", "primary only"), engines["replica"], marquee,
+            note=f"The replica served {shares.get('replica', 0):.0f} of {total:.0f} public reads "
+                 f"({100 * shares.get('replica', 0) / total if total else 0:.0f}%).")
     if summary.get("pg_test_fsync"):
         lines.append("pg_test_fsync (ops/s): " + ", ".join(f"{k} {v:.0f}" for k, v in summary["pg_test_fsync"].items()))
     return "\n".join(lines)
