@@ -10,7 +10,8 @@ in transaction mode in front of that server, one that routes any database name) 
 PostgreSQL check runs once more on another fresh database, through the pooler, with
 MARQUEE_DIRECT_DATABASE_URL naming the server itself. With --replica (a streaming replica of
 that server, and its data directory, which the checks stop and start with pg_ctl) the
-checks for the "replica" engine run on a fresh database with DATABASE_REPLICA_URLS.
+checks for the "replica" engine run on a fresh database with DATABASE_REPLICA_URLS, and with
+--pgbouncer too, those for "scaleout" with the pooler, the direct URL and the replica at once.
 A check asks its context for what it needs (the engine's shared server, a server of its
 own, two instances, a webhook receiver), and all of it stops when the engine's checks are
 done. --check runs only the
@@ -42,7 +43,7 @@ def main():
     parser.add_argument("--replica", metavar="URL", help="a streaming replica of the --postgres server")
     parser.add_argument("--replica-data", metavar="DIR", help="the replica's data directory, for pg_ctl")
     parser.add_argument("--engine", action="append", default=[], metavar="ENGINE",
-                        help="run only on this engine: sqlite, postgres, pgbouncer or replica (repeatable)")
+                        help="run only on this engine: sqlite, postgres, pgbouncer, replica or scaleout (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the checks and exit")
     arguments = parser.parse_args()
     if arguments.list:
@@ -89,6 +90,13 @@ def main():
         name = fresh_database()
         environments["replica"] = dict(base_env, DATABASE_URL=on(arguments.postgres, name),
                                        DATABASE_REPLICA_URLS=on(arguments.replica, name), MARQUEE_JWT_KEYS=keys)
+        if arguments.pgbouncer:
+            # All of it at once: statements through the pooler, LISTEN and migrations on the
+            # primary, public reads on the replica.
+            name = fresh_database()
+            environments["scaleout"] = dict(base_env, DATABASE_URL=on(arguments.pgbouncer, name),
+                                            MARQUEE_DIRECT_DATABASE_URL=on(arguments.postgres, name),
+                                            DATABASE_REPLICA_URLS=on(arguments.replica, name), MARQUEE_JWT_KEYS=keys)
     try:
         engines = [engine for engine in environments if not arguments.engine or engine in arguments.engine]
         results = run(chosen, engines, lambda engine: Context(engine, binary, workdir, environments[engine],

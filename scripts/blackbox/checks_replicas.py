@@ -43,7 +43,7 @@ def replica_in_use(server, timeout=30):
 
 
 @check("with a token a read sees the write it came from, on another instance too; public reads are served "
-       "by the replica", engines=("replica",))
+       "by the replica", engines=("replica", "scaleout"))
 def replica_read_your_writes(ctx):
     # Reads without a token may be 5 s behind, so the replica (1.5 s behind while commits
     # arrive) may serve them; with a token they need the booking itself. The writer and the

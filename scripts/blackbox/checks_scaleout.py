@@ -83,7 +83,7 @@ def unannounced_pooler(ctx):
 
 
 @check("three instances behind nginx: a 64-client storm over them sells no seat twice, every instance books, "
-       "and a stream on one sees another's bookings within 1 s", engines=("postgres",))
+       "and a stream on one sees another's bookings within 1 s", engines=("postgres", "scaleout"))
 def three_behind_nginx(ctx):
     servers = [ctx.start() for _ in range(3)]
     proxy = ctx.nginx(servers)
