@@ -9,6 +9,9 @@
 // The booking transaction of the original design, one statement per round trip:
 //   read the user (as Marquee does); BEGIN; lock the show row FOR UPDATE; check the seat numbers; read the active bookings
 //   that overlap the seats FOR SHARE (409 if any); INSERT the booking; COMMIT.
+// Rows are found by their keys, as the original plan's schema allows: an id that is not a UUID
+// is answered 404 before any query (it once compared id::text, which kept PostgreSQL from
+// using the primary key, so every booking scanned `shows`).
 //
 // Run: PORT=… DATABASE_URL=… BENCH_JWT_SECRET=… WORKERS=2 node server.js
 // (one worker process per core by default; each has a pool of 10 connections).
@@ -24,6 +27,9 @@ if (cluster.isPrimary && workers > 1) {
 } else {
   serve();
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function isUuid(text) { return typeof text === "string" && UUID.test(text); }
 
 function serve() {
   const express = require("express");
@@ -64,7 +70,8 @@ function serve() {
 
   app.get("/api/shows/:id", async (req, res, next) => {
     try {
-      const shows = await pool.query("SELECT id, name, start_time, total_seats FROM shows WHERE id::text = $1", [req.params.id]);
+      if (!isUuid(req.params.id)) return problem(res, 404, "Not found");
+      const shows = await pool.query("SELECT id, name, start_time, total_seats FROM shows WHERE id = $1", [req.params.id]);
       if (shows.rows.length === 0) return problem(res, 404, "Not found");
       const taken = await pool.query(
         `SELECT seat FROM bookings b, unnest(b.seats) AS seat
@@ -85,12 +92,13 @@ function serve() {
         || !seats.every(Number.isInteger) || new Set(seats).size !== seats.length) {
       return problem(res, 422, "Validation failed");
     }
+    if (!isUuid(showId)) return problem(res, 404, "Not found");
     const client = await pool.connect();
     try {
       const account = await client.query("SELECT name FROM users WHERE id = $1", [user]);
       if (account.rows.length === 0) return problem(res, 401, "Unauthorized");
       await client.query("BEGIN");
-      const show = await client.query("SELECT total_seats FROM shows WHERE id::text = $1 FOR UPDATE", [showId]);
+      const show = await client.query("SELECT total_seats FROM shows WHERE id = $1 FOR UPDATE", [showId]);
       if (show.rows.length === 0) { await client.query("ROLLBACK"); return problem(res, 404, "Not found"); }
       if (seats.some((n) => n < 1 || n > show.rows[0].total_seats)) {
         await client.query("ROLLBACK");

@@ -21,7 +21,7 @@ def book(target, shows, seats, connections, seconds, learn=False, best=False):
     with open(setup, "w") as file:
         file.write(f"{seats}\n{','.join(shows)}\n" + "\n".join(target.tokens) + "\n")
     # Where the CPU goes: the server's process and the database's.
-    server = [target.pid] if target.pid else []
+    server = target.server_pids()
     before = cpu_times(server), cpu_times(postgres_pids() if target.uses_postgres else [])
     result = wrk("book.lua", target.base, connections, seconds,
                  {"BENCH_SETUP": setup, "BENCH_LEARN": "1" if learn else "0", "BENCH_BEST": "1" if best else "0"})
@@ -95,7 +95,7 @@ def pgbench(pg, database_url, seconds, connections, shows=1, seats=100_000):
                    "SELECT result_outcome FROM marquee_book(gen_random_uuid(), "
                    f"(ARRAY[{show_list}]::uuid[])[:k::int], '{user}'::uuid, 'pgbench'::text, "
                    "ARRAY(SELECT DISTINCT x FROM unnest((ARRAY[:s0::int, :s1::int, :s2::int, :s3::int])[1:(:n::int)]) "
-                   "AS x ORDER BY x), now(), NULL::timestamptz, NULL::int, NULL::text, NULL::int, NULL::text);\n")
+                   "AS x ORDER BY x), now(), NULL::timestamptz, NULL::int, NULL::text, NULL::int, NULL::text, NULL::uuid);\n")
     os.chmod(os.path.dirname(script), 0o755)
     out = run([f"{pg.bin}/pgbench", "-n", "-M", "prepared", "-c", str(connections), "-j", "2", "-T", str(seconds),
                "-f", script, database_url])

@@ -12,7 +12,7 @@ import urllib.request
 import uuid
 
 from .processes import run
-from blackbox.harness import admin_token, expect, signup
+from blackbox.harness import admin_token, expect, free_port, signup
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -46,6 +46,9 @@ class MarqueeTarget:
 
     def taken(self, show):
         return self.server.call("GET", f"/api/shows/{show}")[2]["takenSeats"]
+
+    def server_pids(self):
+        return [self.pid]
 
     def reads(self):
         """Public reads served so far, by target (marquee_db_reads_total)."""
@@ -111,14 +114,14 @@ class ExpressTarget:
             f"INSERT INTO users VALUES ('{u}', 'B{i}', '{u}@example.com', 'x', 'customer', now());"
             for i, u in enumerate(users))])
         self.tokens = [jwt(secret, user) for user in users]
-        port = __import__("e2e").free_port()
+        port = free_port()
         self.base = f"http://127.0.0.1:{port}"
         self.log = open(os.path.join(workdir, "express.log"), "w+")
         self.process = subprocess.Popen(
             ["node", os.path.join(ROOT, "bench", "express", "server.js")], stdout=self.log, stderr=subprocess.STDOUT,
             env=dict(os.environ, PORT=str(port), DATABASE_URL=self.url, BENCH_JWT_SECRET=secret,
                      NODE_PATH=node_path()))
-        self.pid = None  # several worker processes: memory and server CPU are not compared
+        self.pid = None  # several worker processes: memory is not compared; CPU is, over all of them
         self.uses_postgres = True
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -129,6 +132,11 @@ class ExpressTarget:
                 time.sleep(0.2)
         self.log.seek(0)
         raise SystemExit("the Express server did not start:\n" + self.log.read()[-2000:])
+
+    def server_pids(self):
+        """The primary and its workers: the node side's CPU is theirs together."""
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()
+        return [self.process.pid] + [int(pid) for pid in children]
 
     def sql(self, query):
         return run(["psql", self.url, "-qAtc", query]).strip()
