@@ -59,9 +59,6 @@ public final class ReadRoute: Sendable {
     /// Reads go to the primary from now on (the replica chosen failed).
     func fallBack(seen: WALPosition?) { chosen.withLockedValue { $0 = (.primary, seen) } }
 
-    /// Where this request's reads went, once one did.
-    public var target: Target? { chosen.withLockedValue { $0?.target } }
-
     /// A position the data this request read is at least as new as: what its database was
     /// known to have replayed (or written) when it was chosen. Nil when unknown.
     public var seen: WALPosition? { chosen.withLockedValue { $0?.seen } }

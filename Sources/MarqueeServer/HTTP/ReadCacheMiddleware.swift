@@ -32,14 +32,10 @@ struct ReadCacheMiddleware: RouterMiddleware {
         }
         let key = request.uri.description
         let token = replicated ? request.headers[ConsistencyMiddleware.header].flatMap { WALPosition($0) } : nil
-        switch await cache.lookup(key, showId: target.showId) {
-        case .found(let entry) where Self.older(entry, than: token):
-            // Older than the reader's own write: read afresh, at least that new.
-            let generation = cache.generation
-            let (response, fresh) = try await read(request, context: context, target: target, token: token, next: next)
-            guard let fresh else { return response }
-            cache.store(fresh, under: key, readAt: generation)
-            return answer(fresh, to: request)
+        var lookup = await cache.lookup(key, showId: target.showId)
+        // An answer older than the reader's own write is read afresh, at least that new.
+        if case .found(let entry) = lookup, Self.older(entry, than: token) { lookup = .miss }
+        switch lookup {
         case .found(let entry):
             // The router does not run for a cached answer: label it as the route it stands for.
             context.coreContext.endpointPath.value = target == .list ? Self.listRoute : Self.showRoute
