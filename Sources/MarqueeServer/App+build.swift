@@ -214,7 +214,8 @@ func openStore(_ configuration: AppConfiguration, logger: Logger, metrics: Marqu
                     ReplicaObserver(
                         read: { replica in metrics.databaseRead(onReplica: replica != nil) },
                         lag: { replica, seconds in metrics.replicaLag(replica, seconds: seconds) })
-                }))
+                }),
+        partitions: configuration.databasePartitions)
     return (store, [PoolService(store: store)])
 }
 

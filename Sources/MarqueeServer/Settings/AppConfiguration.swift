@@ -22,6 +22,8 @@ public struct AppConfiguration: Sendable {
     public var preparedStatements: PreparedStatements = .auto
     /// Largest number of PostgreSQL connections one instance opens.
     public var databasePoolSize = 20
+    /// Hash partitions of bookings and seat claims (PostgreSQL), made when migration 13 runs.
+    public var databasePartitions = 16
     /// The largest body of `POST /api/venues` (a seating plan), 16 MiB as API.md says.
     public var maxLayoutBytes = 16 * 1024 * 1024
     /// Live streams one client address may have open at once (429 past it).

@@ -36,6 +36,12 @@ public struct Settings: ParsableArguments {
     var replicaMaxLagMs: Int?
     @Option(help: "Largest number of PostgreSQL connections. [MARQUEE_DB_POOL_SIZE, default 20]") var dbPoolSize: Int?
     @Option(
+        help: """
+            Hash partitions of bookings and seat claims, made once, by the migration that partitions them by show. \
+            [MARQUEE_DB_PARTITIONS, default 16]
+            """)
+    var dbPartitions: Int?
+    @Option(
         help: "Longest a request waits on the database in all before 503 database-unavailable. [MARQUEE_DB_WAIT_MS, default 2000]")
     var dbWaitMs: Int?
     @Option(
@@ -149,6 +155,7 @@ public struct Settings: ParsableArguments {
             c.preparedStatements = parsed
         }
         c.databasePoolSize = try number(dbPoolSize, "MARQUEE_DB_POOL_SIZE", 1...1000) ?? c.databasePoolSize
+        c.databasePartitions = try number(dbPartitions, "MARQUEE_DB_PARTITIONS", 1...1024) ?? c.databasePartitions
         if let milliseconds = try number(dbWaitMs, "MARQUEE_DB_WAIT_MS", 100...60_000) {
             c.databaseWait = .milliseconds(milliseconds)
         }

@@ -36,7 +36,7 @@ extension PostgresStore {
     typealias EntryRow = (UUID, UUID, UUID, Int?, Date, Date?, Bool)
     static let entryColumns = """
         e.id, e.show_id, e.user_id, e.rank, e.joined_at, e.admitted_at,
-        EXISTS (SELECT 1 FROM bookings b WHERE b.queue_entry_id = e.id)
+        EXISTS (SELECT 1 FROM bookings b WHERE b.show_id = e.show_id AND b.queue_entry_id = e.id)
         """
 
     static func entry(_ row: EntryRow) -> QueueEntryRecord {

@@ -20,7 +20,7 @@ extension PostgresStore {
     public func migrate() async throws {
         let files = SchemaFiles.postgres
         try await withMigrationConnection { connection in
-            try await Self.locked(connection, logger: logger) { transaction in
+            try await locked(connection) { transaction in
                 try await transaction.query(
                     """
                     CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -34,7 +34,7 @@ extension PostgresStore {
             }
             // One migration per transaction, as each was written and tested.
             for migration in files.migrations {
-                try await Self.locked(connection, logger: logger) { transaction in
+                try await locked(connection) { transaction in
                     let applied = try await transaction.query(
                         "SELECT 1 FROM schema_migrations WHERE version = \(migration.version)", logger: logger)
                     for try await _ in applied { return }
@@ -45,7 +45,7 @@ extension PostgresStore {
                         "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
                 }
             }
-            try await Self.locked(connection, logger: logger) { transaction in
+            try await locked(connection) { transaction in
                 var recorded: [String: String] = [:]
                 for try await (name, digest) in try await transaction.query(
                     "SELECT name, digest FROM schema_definitions", logger: logger
@@ -67,16 +67,15 @@ extension PostgresStore {
     }
 
     /// A transaction holding the migration lock, without the statement timeout every other
-    /// statement has (a migration takes as long as it takes).
-    private static func locked(
-        _ connection: PostgresConnection, logger: Logger,
-        _ body: (PostgresConnection) async throws -> Void
-    ) async throws {
+    /// statement has (a migration takes as long as it takes), and with the settings the
+    /// migrations read (`marquee.partitions`).
+    private func locked(_ connection: PostgresConnection, _ body: (PostgresConnection) async throws -> Void) async throws {
         let lock: Int64 = 0x6d61_7271_7565_65  // "marquee"
         do {
             try await connection.withTransaction(logger: logger) { transaction in
                 try await transaction.query("SET LOCAL statement_timeout = 0", logger: logger)
                 try await transaction.query("SELECT pg_advisory_xact_lock(\(lock))", logger: logger)
+                try await transaction.query("SELECT set_config('marquee.partitions', \(String(partitions)), true)", logger: logger)
                 try await body(transaction)
             }
         } catch let error as PostgresTransactionError {

@@ -20,6 +20,8 @@ public final class PostgresStore: BookingStore {
     /// A connection of its own to the primary for migrations, when the pool's is a
     /// pooler's; nil: migrations use the pool.
     let direct: PostgresConnection.Configuration?
+    /// The partition count migration 13 makes (SQL/postgres/migrations/0013_partition_by_show.sql).
+    let partitions: Int
     /// Streaming replicas for the public reads, when there are any (+Replicas.swift).
     let replicas: ReplicaSet?
     /// The primary's position after writes, for consistency tokens; only with replicas.
@@ -31,16 +33,19 @@ public final class PostgresStore: BookingStore {
     ///   - preparedStatements: `.auto` is `.off` when `direct` is given (the pool is a
     ///     pooler's), else on until the database shows otherwise.
     ///   - replicas: streaming replicas that may serve the public reads.
+    ///   - partitions: how many hash partitions the migration that partitions bookings and
+    ///     seat claims by show makes; it runs once, so later changes have no effect.
     public init(
         configuration: PostgresClient.Configuration, logger: Logger, operationLimit: Duration = .seconds(5),
         direct: PostgresConnection.Configuration? = nil, preparedStatements: PreparedStatements = .auto,
-        replicas: ReplicaSettings? = nil
+        replicas: ReplicaSettings? = nil, partitions: Int = 16
     ) {
         self.counters = PoolCounters(limit: configuration.options.maximumConnections)
         self.pool = PostgresClient(configuration: configuration, backgroundLogger: counters.tapping(logger))
         self.logger = logger
         self.operationLimit = operationLimit
         self.direct = direct
+        self.partitions = partitions
         let naming = StatementNaming(preparedStatements == .auto && direct != nil ? .off : preparedStatements)
         self.naming = naming
         if let replicas, !replicas.replicas.isEmpty {

@@ -37,8 +37,9 @@ BEGIN
     WHERE c.show_id = p_show AND c.seat = ANY (p_seats) AND c.booking_id IS NOT NULL AND c.expires_at <= p_now;
     IF cardinality(v_lapsed) > 0 THEN
         UPDATE bookings b SET status = 'EXPIRED', expires_at = NULL
-        WHERE b.id = ANY (v_lapsed) AND b.status = 'PENDING';
-        DELETE FROM seat_claims c WHERE c.booking_id = ANY (v_lapsed) AND c.expires_at <= p_now;
+        WHERE b.show_id = p_show AND b.id = ANY (v_lapsed) AND b.status = 'PENDING';
+        DELETE FROM seat_claims c
+        WHERE c.show_id = p_show AND c.booking_id = ANY (v_lapsed) AND c.expires_at <= p_now;
     END IF;
     WITH gone AS (
         DELETE FROM seat_claims c

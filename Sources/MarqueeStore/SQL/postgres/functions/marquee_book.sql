@@ -47,7 +47,8 @@ BEGIN
     END IF;
     -- A queue pass books once: under the show's lock, so two bookings with one pass cannot
     -- both pass this (and the unique index on bookings.queue_entry_id backs it).
-    IF p_queue_entry IS NOT NULL AND EXISTS (SELECT 1 FROM bookings b WHERE b.queue_entry_id = p_queue_entry) THEN
+    IF p_queue_entry IS NOT NULL AND EXISTS (
+        SELECT 1 FROM bookings b WHERE b.show_id = p_show AND b.queue_entry_id = p_queue_entry) THEN
         RETURN QUERY SELECT 'pass_used'::text, NULL::int[];
         RETURN;
     END IF;
@@ -71,8 +72,9 @@ BEGIN
     -- still lapsed are deleted, whatever changed while this waited.
     IF cardinality(v_lapsed) > 0 THEN
         UPDATE bookings b SET status = 'EXPIRED', expires_at = NULL
-        WHERE b.id = ANY (v_lapsed) AND b.status = 'PENDING';
-        DELETE FROM seat_claims c WHERE c.booking_id = ANY (v_lapsed) AND c.expires_at <= p_now;
+        WHERE b.show_id = p_show AND b.id = ANY (v_lapsed) AND b.status = 'PENDING';
+        DELETE FROM seat_claims c
+        WHERE c.show_id = p_show AND c.booking_id = ANY (v_lapsed) AND c.expires_at <= p_now;
     END IF;
     -- 4. The booking and its claims.
     INSERT INTO bookings (id, show_id, user_id, user_name, seats, status, created_at, expires_at,
@@ -85,7 +87,7 @@ BEGIN
     -- 5. The answer under its idempotency key, in the same transaction as the booking.
     IF p_idem_key IS NOT NULL THEN
         UPDATE idempotency_keys k
-        SET response_status = p_idem_status, response_body = p_idem_body, booking_id = p_booking
+        SET response_status = p_idem_status, response_body = p_idem_body, booking_id = p_booking, show_id = p_show
         WHERE k.user_id = p_user AND k.key = p_idem_key;
     END IF;
     RETURN QUERY SELECT 'booked'::text, NULL::int[];

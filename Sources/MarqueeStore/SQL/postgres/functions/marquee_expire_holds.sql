@@ -18,7 +18,7 @@ BEGIN
             WHERE b.show_id = v_show AND b.status = 'PENDING' AND b.expires_at <= p_now
             RETURNING b.id
         ), freed AS (
-            DELETE FROM seat_claims c USING expired WHERE c.booking_id = expired.id
+            DELETE FROM seat_claims c USING expired WHERE c.show_id = v_show AND c.booking_id = expired.id
         )
         SELECT count(*) INTO v_expired FROM expired;
         v_count := v_count + v_expired;

@@ -15,7 +15,7 @@ DECLARE
 BEGIN
     RETURN QUERY
     SELECT 'existing'::text, e.id, e.rank, e.joined_at, e.admitted_at,
-           EXISTS (SELECT 1 FROM bookings b WHERE b.queue_entry_id = e.id)
+           EXISTS (SELECT 1 FROM bookings b WHERE b.show_id = p_show AND b.queue_entry_id = e.id)
     FROM queue_entries e WHERE e.show_id = p_show AND e.user_id = p_user;
     IF FOUND THEN RETURN; END IF;
     SELECT q.ranked, q.entries, q.last_joined_at, s.on_sale_at INTO v_queue

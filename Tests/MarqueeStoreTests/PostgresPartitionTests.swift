@@ -1,0 +1,191 @@
+import Foundation
+import MarqueeCore
+import MarqueeStore
+import MarqueeTestSupport
+import PostgresNIO
+import Testing
+
+/// `bookings` and `seat_claims` are hash-partitioned by show (migration 13), and a booking
+/// reads, writes and locks the partitions of its own show only, also once PL/pgSQL has cached
+/// its statements' plans: a cached generic plan would lock every partition at each call
+/// before pruning them at run time, which is the pitfall these tests watch for.
+@Suite(.enabled(if: Engine.hasPostgres, "needs PostgreSQL: set MARQUEE_TEST_DATABASE_URL, as scripts/test does"))
+struct PostgresPartitionTests {
+    static let logger = StoreHarness.logger
+
+    @Test func bookingsAndClaimsAreSixteenPartitionsKeyedByShow() async throws {
+        try await StoreHarness.withStore(.postgres) { fixture in
+            for table in ["bookings", "seat_claims"] {
+                #expect(try await fixture.text("SELECT pg_get_partkeydef('\(table)'::regclass)") == "HASH (show_id)")
+                #expect(
+                    try await fixture.text("SELECT count(*)::text FROM pg_inherits WHERE inhparent = '\(table)'::regclass")
+                        == "16")
+            }
+            @Sendable func constraint(_ name: String, of table: String) async throws -> String? {
+                try await fixture.text(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = '\(name)' AND conrelid = '\(table)'::regclass")
+            }
+            #expect(try await constraint("bookings_pkey", of: "bookings") == "PRIMARY KEY (id, show_id)")
+            #expect(try await constraint("seat_claims_pkey", of: "seat_claims") == "PRIMARY KEY (show_id, seat)")
+            #expect(
+                try await constraint("seat_claims_booking_id_fkey", of: "seat_claims")
+                    == "FOREIGN KEY (booking_id, show_id) REFERENCES bookings(id, show_id)")
+
+            // A booking's row and its claims are in the partitions of its show's hash.
+            let store = fixture.store
+            let user = try await store.makeUser("Ann")
+            var homes: Set<String> = []
+            for _ in 0..<8 {
+                let show = try await store.makeShow(seats: 10)
+                let booking = try await store.book([1, 2], of: show, by: user)
+                let home = try #require(
+                    try await fixture.text(
+                        """
+                        SELECT (SELECT substring(tableoid::regclass::text FROM '_p[0-9]+$') FROM bookings WHERE id = '\(booking.id)')
+                               || ' ' || string_agg(DISTINCT substring(tableoid::regclass::text FROM '_p[0-9]+$'), ',')
+                        FROM seat_claims WHERE booking_id = '\(booking.id)'
+                        """))
+                let parts = home.split(separator: " ")
+                #expect(parts.count == 2 && parts[0] == parts[1], "booking and claims in \(home)")
+                homes.insert(String(parts[0]))
+            }
+            #expect(homes.count > 1, "eight shows all hashed to \(homes)")
+        }
+    }
+
+    @Test func theMigrationMakesAsManyPartitionsAsConfigured() async throws {
+        try await TestDatabases.withDatabase(migrated: false) { url in
+            let store = PostgresStore(
+                configuration: try PostgresURL.configuration(url), logger: Self.logger, partitions: 4)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await store.run() }
+                defer { group.cancelAll() }
+                try await store.migrate()
+                let show = try await store.makeShow(seats: 5)
+                let user = try await store.makeUser("Ann")
+                #expect(try await store.book([3], of: show, by: user).seats == [3])
+            }
+            try await StoreHarness.withClient(url) { client in
+                for try await count in try await client.query(
+                    "SELECT count(*)::int FROM pg_inherits WHERE inhparent IN ('bookings'::regclass, 'seat_claims'::regclass)",
+                    logger: Self.logger
+                ).decode(Int.self) {
+                    #expect(count == 8)
+                }
+            }
+        }
+    }
+
+    /// Each statement shape the booking path runs against the partitioned tables, planned for
+    /// one show, reads one partition. (An INSERT routes each row to its partition as it goes;
+    /// the lock test below covers those.)
+    @Test func eachBookingStatementIsPlannedOnOnePartition() async throws {
+        try await StoreHarness.withStore(.postgres) { fixture in
+            let show = try await fixture.store.makeShow(seats: 100)
+            let user = try await fixture.store.makeUser("Ann")
+            let booking = try await fixture.store.book([1], of: show, by: user)
+            let (s, b, u) = ("'\(show.id)'::uuid", "'\(booking.id)'::uuid", "'\(user.id)'::uuid")
+            let statements = [
+                "SELECT c.booking_id, c.expires_at FROM seat_claims c WHERE c.show_id = \(s) AND c.seat = 7 FOR SHARE",
+                "SELECT 1 FROM bookings b WHERE b.show_id = \(s) AND b.queue_entry_id = \(b)",
+                """
+                UPDATE bookings b SET status = 'EXPIRED', expires_at = NULL
+                WHERE b.show_id = \(s) AND b.id = ANY (ARRAY[\(b)]) AND b.status = 'PENDING'
+                """,
+                "DELETE FROM seat_claims c WHERE c.show_id = \(s) AND c.booking_id = ANY (ARRAY[\(b)]) AND c.expires_at <= now()",
+                "UPDATE seat_claims c SET expires_at = NULL WHERE c.show_id = \(s) AND c.booking_id = \(b)",
+                "SELECT seat, booking_id IS NULL FROM seat_claims WHERE show_id = \(s) AND (expires_at IS NULL OR expires_at > now())",
+                "SELECT count(*) FROM bookings WHERE show_id = \(s) AND queue_entry_id IS NOT NULL",
+            ]
+            let url = try #require(fixture.databaseURL)
+            let plans = try await StoreHarness.withClient(url) { client in
+                var plans: [String] = []
+                for statement in statements {
+                    var lines: [String] = []
+                    for try await line in try await client.query(
+                        PostgresQuery(unsafeSQL: "EXPLAIN (COSTS OFF) " + statement), logger: Self.logger
+                    ).decode(String.self) {
+                        lines.append(line)
+                    }
+                    plans.append(lines.joined(separator: "\n"))
+                }
+                return plans
+            }
+            for (statement, plan) in zip(statements, plans) {
+                let partitions = Set(plan.matches(of: /(bookings|seat_claims)_p\d+/).map { String($0.output.0) })
+                #expect(partitions.count == 1, "\(statement)\n\(plan)")
+            }
+        }
+    }
+
+    /// A plain booking, alone and in a batch, locks one partition of each table, also after
+    /// more calls on one connection than PL/pgSQL plans for before it considers a cached plan.
+    @Test func aBookingLocksOnePartitionOfEachTableOnceItsPlansAreCached() async throws {
+        try await StoreHarness.withStore(.postgres) { fixture in
+            let store = fixture.store
+            let show = try await store.makeShow(seats: 1_000)
+            let user = try await store.makeUser("Ann")
+            let url = try #require(fixture.databaseURL)
+            let (sid, uid) = (UUID(uuidString: show.id)!, UUID(uuidString: user.id)!)
+            let locked = try await StoreHarness.withClient(url) { client in
+                try await client.withConnection { connection in
+                    func book(_ seat: Int32) async throws -> String? {
+                        for try await outcome in try await connection.query(
+                            """
+                            SELECT result_outcome FROM marquee_book(
+                                gen_random_uuid(), \(sid), \(uid), 'Ann', \([seat]), now(), NULL, NULL, NULL, NULL, NULL, NULL)
+                            """, logger: Self.logger
+                        ).decode(String.self) {
+                            return outcome
+                        }
+                        return nil
+                    }
+                    func bookMany(_ seat: Int32) async throws {
+                        let request = """
+                            [{"id": "\(UUID())", "show_id": "\(sid)", "user_id": "\(uid)", "user_name": "Ann",
+                              "seats": [\(seat)], "now_us": \(Int64(Date().timeIntervalSince1970 * 1_000_000))}]
+                            """
+                        for try await outcome in try await connection.query(
+                            "SELECT result_outcome FROM marquee_book_many(\(request)::jsonb)", logger: Self.logger
+                        ).decode(String.self) {
+                            #expect(outcome == "booked")
+                        }
+                    }
+                    func partitionsLocked() async throws -> [String] {
+                        var names: [String] = []
+                        for try await name in try await connection.query(
+                            """
+                            SELECT DISTINCT substring(c.relname FROM '^(bookings_p[0-9]+|seat_claims_p[0-9]+)')
+                            FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                            WHERE l.pid = pg_backend_pid() AND c.relname ~ '^(bookings|seat_claims)_p[0-9]+'
+                            ORDER BY 1
+                            """, logger: Self.logger
+                        ).decode(String.self) {
+                            names.append(name)
+                        }
+                        return names
+                    }
+                    for seat in Int32(1)...12 {
+                        #expect(try await book(seat) == "booked")
+                        try await bookMany(seat + 100)
+                    }
+                    var locked: [[String]] = []
+                    let calls: [() async throws -> Void] = [{ _ = try await book(500) }, { try await bookMany(501) }]
+                    for call in calls {
+                        try await connection.query("BEGIN", logger: Self.logger)
+                        try await call()
+                        locked.append(try await partitionsLocked())
+                        try await connection.query("ROLLBACK", logger: Self.logger)
+                    }
+                    return locked
+                }
+            }
+            let home = try #require(
+                try await fixture.text(
+                    "SELECT substring(tableoid::regclass::text FROM '_p[0-9]+$') FROM seat_claims WHERE show_id = '\(show.id)' LIMIT 1"))
+            for partitions in locked {
+                #expect(partitions == ["bookings" + home, "seat_claims" + home])
+            }
+        }
+    }
+}
