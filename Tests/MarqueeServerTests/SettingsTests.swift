@@ -40,6 +40,7 @@ import Testing
         Case("MARQUEE_DATABASE_PATH", "/tmp/x.sqlite") { $0.databasePath == "/tmp/x.sqlite" },
         Case("DATABASE_URL", "postgres://u@h/db") { $0.databaseURL == "postgres://u@h/db" },
         Case("MARQUEE_DB_POOL_SIZE", "7") { $0.databasePoolSize == 7 },
+        Case("MARQUEE_DB_PARTITIONS", "64") { $0.databasePartitions == 64 },
         Case("MARQUEE_DB_PREPARED_STATEMENTS", "OFF") { $0.preparedStatements == .off },
         Case("MARQUEE_REPLICA_MAX_LAG_MS", "250") { $0.replicaMaxLag == .milliseconds(250) },
         Case("MARQUEE_MIGRATE", "false") { !$0.migrateOnStart },
