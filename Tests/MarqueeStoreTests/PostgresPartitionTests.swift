@@ -27,9 +27,21 @@ struct PostgresPartitionTests {
             }
             #expect(try await constraint("bookings_pkey", of: "bookings") == "PRIMARY KEY (id, show_id)")
             #expect(try await constraint("seat_claims_pkey", of: "seat_claims") == "PRIMARY KEY (show_id, seat)")
+            // Each claims partition's foreign key refers to its twin among the bookings' partitions.
+            for index in [0, 7, 15] {
+                #expect(
+                    try await constraint("seat_claims_p\(index)_booking_id_fkey", of: "seat_claims_p\(index)")
+                        == "FOREIGN KEY (booking_id, show_id) REFERENCES bookings_p\(index)(id, show_id)")
+            }
             #expect(
-                try await constraint("seat_claims_booking_id_fkey", of: "seat_claims")
-                    == "FOREIGN KEY (booking_id, show_id) REFERENCES bookings(id, show_id)")
+                try await fixture.text(
+                    """
+                    SELECT count(*)::text FROM pg_constraint c JOIN pg_inherits i ON i.inhrelid = c.conrelid
+                    WHERE i.inhparent = 'seat_claims'::regclass AND c.contype = 'f'
+                      AND c.confrelid = (SELECT inhrelid FROM pg_inherits j JOIN pg_class k ON k.oid = j.inhrelid
+                                         WHERE j.inhparent = 'bookings'::regclass
+                                           AND k.relname = replace(c.conrelid::regclass::text, 'seat_claims', 'bookings'))
+                    """) == "16")
 
             // A booking's row and its claims are in the partitions of its show's hash.
             let store = fixture.store
@@ -50,13 +62,23 @@ struct PostgresPartitionTests {
                 homes.insert(String(parts[0]))
             }
             #expect(homes.count > 1, "eight shows all hashed to \(homes)")
+            // A claim for a booking of another show, or of none, is refused by its partition's key.
+            let other = try await store.book([1], of: try await store.makeShow(seats: 10), by: user)
+            let show = try await store.makeShow(seats: 10)
+            for booking in [other.id, UUID().uuidString.lowercased()] {
+                await #expect(throws: (any Error).self) {
+                    try await fixture.execute("INSERT INTO seat_claims VALUES ('\(show.id)', 5, '\(booking)', NULL)")
+                }
+            }
         }
     }
 
-    @Test func theMigrationMakesAsManyPartitionsAsConfigured() async throws {
+    /// MARQUEE_DB_PARTITIONS: 4 makes four of each; 0 keeps the tables whole, with the same keys.
+    @Test(arguments: [4, 0])
+    func theMigrationMakesAsManyPartitionsAsConfigured(partitions: Int) async throws {
         try await TestDatabases.withDatabase(migrated: false) { url in
             let store = PostgresStore(
-                configuration: try PostgresURL.configuration(url), logger: Self.logger, partitions: 4)
+                configuration: try PostgresURL.configuration(url), logger: Self.logger, partitions: partitions)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await store.run() }
                 defer { group.cancelAll() }
@@ -66,11 +88,19 @@ struct PostgresPartitionTests {
                 #expect(try await store.book([3], of: show, by: user).seats == [3])
             }
             try await StoreHarness.withClient(url) { client in
-                for try await count in try await client.query(
-                    "SELECT count(*)::int FROM pg_inherits WHERE inhparent IN ('bookings'::regclass, 'seat_claims'::regclass)",
+                for try await (count, kinds, key) in try await client.query(
+                    """
+                    SELECT (SELECT count(*)::int FROM pg_inherits
+                            WHERE inhparent IN ('bookings'::regclass, 'seat_claims'::regclass)),
+                           (SELECT string_agg(relkind::text, ',' ORDER BY relname) FROM pg_class
+                            WHERE relname IN ('bookings', 'seat_claims')),
+                           (SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'bookings_pkey')
+                    """,
                     logger: Self.logger
-                ).decode(Int.self) {
-                    #expect(count == 8)
+                ).decode((Int, String, String).self) {
+                    #expect(count == 2 * partitions)
+                    #expect(kinds == (partitions > 0 ? "p,p" : "r,r"))
+                    #expect(key == "PRIMARY KEY (id, show_id)")
                 }
             }
         }
@@ -86,7 +116,10 @@ struct PostgresPartitionTests {
             let booking = try await fixture.store.book([1], of: show, by: user)
             let (s, b, u) = ("'\(show.id)'::uuid", "'\(booking.id)'::uuid", "'\(user.id)'::uuid")
             let statements = [
-                "SELECT c.booking_id, c.expires_at FROM seat_claims c WHERE c.show_id = \(s) AND c.seat = 7 FOR SHARE",
+                """
+                SELECT c.seat, c.booking_id, c.expires_at FROM seat_claims c
+                WHERE c.show_id = \(s) AND c.seat = ANY ('{7,8}'::int[]) FOR SHARE
+                """,
                 "SELECT 1 FROM bookings b WHERE b.show_id = \(s) AND b.queue_entry_id = \(b)",
                 """
                 UPDATE bookings b SET status = 'EXPIRED', expires_at = NULL

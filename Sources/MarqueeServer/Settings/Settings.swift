@@ -37,8 +37,8 @@ public struct Settings: ParsableArguments {
     @Option(help: "Largest number of PostgreSQL connections. [MARQUEE_DB_POOL_SIZE, default 20]") var dbPoolSize: Int?
     @Option(
         help: """
-            Hash partitions of bookings and seat claims, made once, by the migration that partitions them by show. \
-            [MARQUEE_DB_PARTITIONS, default 16]
+            Hash partitions of bookings and seat claims, made once, by the migration that partitions them by show; \
+            0 keeps them whole. [MARQUEE_DB_PARTITIONS, default 16]
             """)
     var dbPartitions: Int?
     @Option(
@@ -155,7 +155,7 @@ public struct Settings: ParsableArguments {
             c.preparedStatements = parsed
         }
         c.databasePoolSize = try number(dbPoolSize, "MARQUEE_DB_POOL_SIZE", 1...1000) ?? c.databasePoolSize
-        c.databasePartitions = try number(dbPartitions, "MARQUEE_DB_PARTITIONS", 1...1024) ?? c.databasePartitions
+        c.databasePartitions = try number(dbPartitions, "MARQUEE_DB_PARTITIONS", 0...1024) ?? c.databasePartitions
         if let milliseconds = try number(dbWaitMs, "MARQUEE_DB_WAIT_MS", 100...60_000) {
             c.databaseWait = .milliseconds(milliseconds)
         }

@@ -34,7 +34,7 @@ public final class PostgresStore: BookingStore {
     ///     pooler's), else on until the database shows otherwise.
     ///   - replicas: streaming replicas that may serve the public reads.
     ///   - partitions: how many hash partitions the migration that partitions bookings and
-    ///     seat claims by show makes; it runs once, so later changes have no effect.
+    ///     seat claims by show makes (0: none); it runs once, so later changes have no effect.
     public init(
         configuration: PostgresClient.Configuration, logger: Logger, operationLimit: Duration = .seconds(5),
         direct: PostgresConnection.Configuration? = nil, preparedStatements: PreparedStatements = .auto,

@@ -5,12 +5,13 @@
 -- (seats = {cap}), 'conflict' (seats = the taken ones, in order), 'pass_used' (the queue
 -- pass p_queue_entry names has booked before). Every refusal comes before the first write.
 --
--- The claims are read in one statement by their full primary key, `(show_id, seat = ANY
--- (p_seats))`. That statement is planned for each call (PostgreSQL keeps a custom plan for a
--- partitioned table: see docs/SCALING.md, "Partitions"), so it reads its show's partition and
--- the seats asked for only; a generic plan of it once walked every claim of the show
+-- The claims are read in one statement, each by its full primary key: the LATERAL subquery
+-- with OFFSET 0 cannot be flattened into a join, so whatever the statistics say (a show put
+-- on sale after the last ANALYZE looks empty), the plan is one key lookup per seat. As a join
+-- or with `seat = ANY (p_seats)` the planner could walk every claim of the show instead
 -- (16,000 claims read for a 2-seat booking, measured, PostgresBookingCostTests). One
--- statement rather than one per seat: each is planned, and planning was most of what
+-- statement rather than one per seat: on partitioned tables PostgreSQL plans each statement
+-- for each call (docs/SCALING.md, "Partitions"), and that planning was most of what
 -- partitioning added to a booking. The hold cap's user lock is FOR NO KEY UPDATE: it
 -- serialises one user's holds without blocking other transactions' foreign-key checks for
 -- that user, which could deadlock two batches.
@@ -59,8 +60,9 @@ BEGIN
     SELECT coalesce(array_agg(c.seat ORDER BY c.seat) FILTER (WHERE c.expires_at IS NULL OR c.expires_at > p_now), '{}'),
            coalesce(array_agg(DISTINCT c.booking_id) FILTER (WHERE c.expires_at <= p_now), '{}')
     INTO v_taken, v_lapsed
-    FROM (SELECT c.seat, c.booking_id, c.expires_at FROM seat_claims c
-          WHERE c.show_id = p_show AND c.seat = ANY (p_seats) FOR SHARE) AS c;
+    FROM unnest(p_seats) AS n,
+         LATERAL (SELECT c.seat, c.booking_id, c.expires_at FROM seat_claims c
+                  WHERE c.show_id = p_show AND c.seat = n OFFSET 0 FOR SHARE) AS c;
     IF cardinality(v_taken) > 0 THEN
         RETURN QUERY SELECT 'conflict'::text, ARRAY(SELECT t FROM unnest(v_taken) AS t ORDER BY t);
         RETURN;

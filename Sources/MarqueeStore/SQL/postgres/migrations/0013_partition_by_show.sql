@@ -5,42 +5,47 @@
 -- enforces its own, and one booking's rows all live in the partitions of its show.
 -- Constraints keep their old names (those are unique per table; index names are not).
 -- The partition count is `marquee.partitions` when the migrating transaction sets it
--- (MARQUEE_DB_PARTITIONS), else 16. The step is one transaction: it commits converted or not
--- at all, and bookings wait for it (SCALING.md has the time it took for a million claims).
+-- (MARQUEE_DB_PARTITIONS), else 16; 0 keeps the tables whole. The step is one transaction:
+-- it commits converted or not at all, and bookings wait for it (SCALING.md has the time it
+-- took for a million claims).
 ALTER TABLE idempotency_keys DROP CONSTRAINT idempotency_keys_booking_id_fkey;
 ALTER TABLE seat_claims DROP CONSTRAINT seat_claims_booking_id_fkey;
 ALTER TABLE bookings RENAME TO bookings_unpartitioned;
 ALTER TABLE seat_claims RENAME TO seat_claims_unpartitioned;
 
-CREATE TABLE bookings (
-    id uuid NOT NULL,
-    show_id uuid NOT NULL,
-    user_id uuid NOT NULL,
-    user_name text NOT NULL,
-    seats int[] NOT NULL,
-    status text NOT NULL CONSTRAINT bookings_status_check CHECK (status IN ('PENDING', 'CONFIRMED', 'CANCELLED', 'EXPIRED')),
-    created_at timestamptz NOT NULL,
-    expires_at timestamptz,
-    idempotency_key text,
-    queue_entry_id uuid
-) PARTITION BY HASH (show_id);
-
--- A claim without a booking is a blocked seat, which never lapses.
-CREATE TABLE seat_claims (
-    show_id uuid NOT NULL,
-    seat int NOT NULL,
-    booking_id uuid,
-    expires_at timestamptz,
-    CONSTRAINT seat_claims_block_never_lapses CHECK (booking_id IS NOT NULL OR expires_at IS NULL)
-) PARTITION BY HASH (show_id);
-
+-- With MARQUEE_DB_PARTITIONS=0 the tables are made the same but not partitioned (what that
+-- saves a booking: docs/SCALING.md, "Partitions").
 DO $$
 DECLARE
     v_count int := coalesce(nullif(current_setting('marquee.partitions', true), ''), '16')::int;
+    v_by text := CASE WHEN v_count > 0 THEN ' PARTITION BY HASH (show_id)' ELSE '' END;
 BEGIN
-    IF v_count < 1 OR v_count > 1024 THEN
-        RAISE EXCEPTION 'marquee.partitions is %, not 1 to 1024', v_count;
+    IF v_count < 0 OR v_count > 1024 THEN
+        RAISE EXCEPTION 'marquee.partitions is %, not 0 to 1024', v_count;
     END IF;
+    EXECUTE $sql$
+        CREATE TABLE bookings (
+            id uuid NOT NULL,
+            show_id uuid NOT NULL,
+            user_id uuid NOT NULL,
+            user_name text NOT NULL,
+            seats int[] NOT NULL,
+            status text NOT NULL
+                CONSTRAINT bookings_status_check CHECK (status IN ('PENDING', 'CONFIRMED', 'CANCELLED', 'EXPIRED')),
+            created_at timestamptz NOT NULL,
+            expires_at timestamptz,
+            idempotency_key text,
+            queue_entry_id uuid
+        )$sql$ || v_by;
+    -- A claim without a booking is a blocked seat, which never lapses.
+    EXECUTE $sql$
+        CREATE TABLE seat_claims (
+            show_id uuid NOT NULL,
+            seat int NOT NULL,
+            booking_id uuid,
+            expires_at timestamptz,
+            CONSTRAINT seat_claims_block_never_lapses CHECK (booking_id IS NOT NULL OR expires_at IS NULL)
+        )$sql$ || v_by;
     FOR i IN 0 .. v_count - 1 LOOP
         EXECUTE format('CREATE TABLE %I PARTITION OF bookings FOR VALUES WITH (MODULUS %s, REMAINDER %s)',
                        'bookings_p' || i, v_count, i);
@@ -74,8 +79,24 @@ CREATE UNIQUE INDEX bookings_queue_entry ON bookings (show_id, queue_entry_id) W
 ALTER TABLE seat_claims ADD CONSTRAINT seat_claims_pkey PRIMARY KEY (show_id, seat);
 CREATE INDEX seat_claims_booking ON seat_claims (booking_id);
 ALTER TABLE seat_claims ADD CONSTRAINT seat_claims_show_id_fkey FOREIGN KEY (show_id) REFERENCES shows (id);
-ALTER TABLE seat_claims ADD CONSTRAINT seat_claims_booking_id_fkey
-    FOREIGN KEY (booking_id, show_id) REFERENCES bookings (id, show_id);
+-- A claim's booking, partition to partition: claims of a show are in seat_claims_pN and its
+-- bookings in bookings_pN (the same hash, the same count), so each partition's key refers to
+-- its twin. Referring to the partitioned bookings instead would make PostgreSQL plan the
+-- check again for every claim and lock every partition it might find the booking in.
+DO $$
+DECLARE
+    v_count int := (SELECT count(*) FROM pg_inherits WHERE inhparent = 'bookings'::regclass);
+BEGIN
+    IF v_count = 0 THEN
+        ALTER TABLE seat_claims ADD CONSTRAINT seat_claims_booking_id_fkey
+            FOREIGN KEY (booking_id, show_id) REFERENCES bookings (id, show_id);
+    END IF;
+    FOR i IN 0 .. v_count - 1 LOOP
+        EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I FOREIGN KEY (booking_id, show_id) REFERENCES %I (id, show_id)',
+                       'seat_claims_p' || i, 'seat_claims_p' || i || '_booking_id_fkey', 'bookings_p' || i);
+    END LOOP;
+END;
+$$;
 
 -- The answer's booking, by the booking's whole key.
 ALTER TABLE idempotency_keys ADD COLUMN show_id uuid;
