@@ -1,9 +1,11 @@
 """Scale-out (API.md, "Read replicas (v2, PostgreSQL)"): instances that start together, a
-start killed mid-way, and three instances behind nginx. These run on PostgreSQL directly and again through PgBouncer in
-transaction mode (e2e.py --pgbouncer), where a session lock or a session setting does not
-hold from one transaction to the next."""
+start killed mid-way, three instances behind nginx, and bookings partitioned by show. These
+run on PostgreSQL directly and again through PgBouncer in transaction mode (e2e.py
+--pgbouncer), where a session lock or a session setting does not hold from one transaction
+to the next."""
 import os
 import random
+import re
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -130,3 +132,33 @@ def three_behind_nginx(ctx):
     expect(kind == "seats" and data["taken"] == [free], f"{kind} {data}")
     print(f"     a booking on the third instance reached the first's stream after {took * 1000:.0f} ms", flush=True)
     stream.close()
+
+
+@check("bookings and seat claims are hash-partitioned by show; a booking's rows are in its show's partitions, "
+       "and a seat map's query reads one partition", engines=("postgres",))
+def partitioned_by_show(ctx):
+    server = ctx.server
+    shown = psql(ctx.direct_url, """
+        SELECT string_agg(c.relname || ':' || t.partstrat::text || ':' || pg_get_partkeydef(c.oid) || ':'
+                          || (SELECT count(*) FROM pg_inherits i WHERE i.inhparent = c.oid), ',' ORDER BY c.relname)
+        FROM pg_partitioned_table t JOIN pg_class c ON c.oid = t.partrelid""")
+    expect(shown == "bookings:h:HASH (show_id):16,seat_claims:h:HASH (show_id):16", f"partitioned tables: {shown}")
+    token, _ = signup(server, "Partitioned")
+    homes = set()
+    for index in range(6):
+        show = create_show(server, 20)
+        status, _, booking = server.call("POST", "/api/bookings", {"showId": show, "seats": [1, 2, 3]}, token=token)
+        expect(status == 201, f"booking {status} {booking}")
+        places = psql(ctx.direct_url, f"""
+            SELECT (SELECT tableoid::regclass::text FROM bookings WHERE id = '{booking["id"]}') || ' '
+                   || string_agg(DISTINCT tableoid::regclass::text, ',')
+            FROM seat_claims WHERE booking_id = '{booking["id"]}'""")
+        booking_home, claims_home = places.split(" ")
+        expect(booking_home.replace("bookings_", "") == claims_home.replace("seat_claims_", ""),
+               f"booking in {booking_home}, its claims in {claims_home}")
+        homes.add(claims_home)
+        plan = psql(ctx.direct_url, "EXPLAIN (COSTS OFF) SELECT seat FROM seat_claims "
+                                    f"WHERE show_id = '{show}' AND (expires_at IS NULL OR expires_at > now())")
+        scanned = set(re.findall(r"seat_claims_p\d+", plan))
+        expect(scanned == {claims_home}, f"the seat map's query scans {sorted(scanned)}")
+    expect(len(homes) > 1, f"six shows all in {homes}")
