@@ -34,7 +34,9 @@ def machine():
 class Postgres:
     """A throwaway cluster with default (durable) settings, as an unprivileged user when root."""
 
-    def __init__(self):
+    def __init__(self, executable=None, settings=()):
+        """`executable` replaces `postgres` (a wrapper that runs it under a tool); `settings`
+        are more `-c name=value` options."""
         self.bin = sorted(d for d in (f"/usr/lib/postgresql/{v}/bin" for v in os.listdir("/usr/lib/postgresql")))[-1]
         self.dir = tempfile.mkdtemp(prefix="marquee-bench-pg-")
         os.chmod(self.dir, 0o755)
@@ -47,8 +49,10 @@ class Postgres:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         run(self.as_user + [f"{self.bin}/initdb", "-D", f"{self.dir}/data", "-U", "marquee", "--auth=trust"])
-        run(self.as_user + [f"{self.bin}/pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/log", "-w", "start",
-                            "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=400"])
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=400"
+        options += "".join(f" -c {setting}" for setting in settings)
+        run(self.as_user + [f"{self.bin}/pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/log", "-w", "-t", "300",
+                            "start", "-o", options] + (["-p", executable] if executable else []))
         self.url = f"postgres://marquee@127.0.0.1:{self.port}/postgres?sslmode=disable"
 
     def database(self):

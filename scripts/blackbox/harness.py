@@ -56,13 +56,13 @@ class Endpoint:
 
 
 class Server(Endpoint):
-    def __init__(self, binary, env, workdir, ca=None):
+    def __init__(self, binary, env, workdir, ca=None, ready_within=60):
         super().__init__(free_port(), ssl.create_default_context(cafile=ca) if ca else None)
         self.log = open(os.path.join(workdir, f"server-{self.port}.log"), "w+")
         self.process = subprocess.Popen(
             [binary, "serve", "--port", str(self.port)], cwd=workdir, env=env,
             stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
+        deadline = time.time() + ready_within
         while time.time() < deadline:
             try:
                 if self.call("GET", "/health/ready")[0] == 200:
