@@ -17,7 +17,7 @@ struct PostgresBookingCostTests {
         .enabled(if: Engine.hasPostgres, "needs PostgreSQL: set MARQUEE_TEST_DATABASE_URL, as scripts/test does"),
         arguments: [16, 0])
     func aBookingReadsOnlyTheClaimsOfItsOwnSeats(partitions: Int) async throws {
-        try await Self.withStore(partitions: partitions) { store, execute, url in
+        try await StoreHarness.withPostgres(partitions: partitions) { store, execute, url in
             let user = try await store.makeUser("Ann")
             /// Sells seats 1...count of the show as one booking, straight into the tables.
             @Sendable func sell(_ count: Int, of show: Show) async throws {
@@ -71,25 +71,6 @@ struct PostgresBookingCostTests {
             }
             #expect(outcomes == ["booked", "conflict"])
             #expect(entriesRead <= 4, "two 2-seat bookings read \(entriesRead) claims")
-        }
-    }
-
-    /// A store over a new database migrated with `partitions`, a way to run SQL on it, and its URL.
-    static func withStore(
-        partitions: Int,
-        _ body: @Sendable (PostgresStore, @Sendable (String) async throws -> Void, String) async throws -> Void
-    ) async throws {
-        try await TestDatabases.withDatabase(migrated: false) { url in
-            try await StoreHarness.withClient(url) { raw in
-                let store = PostgresStore(
-                    configuration: try PostgresURL.configuration(url), logger: StoreHarness.logger, partitions: partitions)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { await store.run() }
-                    defer { group.cancelAll() }
-                    try await store.migrate()
-                    try await body(store, { sql in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: StoreHarness.logger) }, url)
-                }
-            }
         }
     }
 }

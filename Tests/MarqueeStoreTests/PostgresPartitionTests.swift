@@ -76,17 +76,10 @@ struct PostgresPartitionTests {
     /// MARQUEE_DB_PARTITIONS: 4 makes four of each; 0 keeps the tables whole, with the same keys.
     @Test(arguments: [4, 0])
     func theMigrationMakesAsManyPartitionsAsConfigured(partitions: Int) async throws {
-        try await TestDatabases.withDatabase(migrated: false) { url in
-            let store = PostgresStore(
-                configuration: try PostgresURL.configuration(url), logger: Self.logger, partitions: partitions)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await store.run() }
-                defer { group.cancelAll() }
-                try await store.migrate()
-                let show = try await store.makeShow(seats: 5)
-                let user = try await store.makeUser("Ann")
-                #expect(try await store.book([3], of: show, by: user).seats == [3])
-            }
+        try await StoreHarness.withPostgres(partitions: partitions) { store, _, url in
+            let show = try await store.makeShow(seats: 5)
+            let user = try await store.makeUser("Ann")
+            #expect(try await store.book([3], of: show, by: user).seats == [3])
             try await StoreHarness.withClient(url) { client in
                 for try await (count, kinds, key) in try await client.query(
                     """

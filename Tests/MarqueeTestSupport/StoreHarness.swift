@@ -217,6 +217,26 @@ public enum StoreHarness {
         }
     }
 
+    /// A store over a new database its own migrations made with `partitions`
+    /// (MARQUEE_DB_PARTITIONS), a way to run SQL there, and the database's URL.
+    public static func withPostgres(
+        partitions: Int,
+        _ body: @Sendable (PostgresStore, @Sendable (String) async throws -> Void, String) async throws -> Void
+    ) async throws {
+        try await TestDatabases.withDatabase(migrated: false) { url in
+            try await withClient(url) { raw in
+                let store = PostgresStore(
+                    configuration: try PostgresURL.configuration(url), logger: logger, partitions: partitions)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await store.run() }
+                    defer { group.cancelAll() }
+                    try await store.migrate()
+                    try await body(store, { sql in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger) }, url)
+                }
+            }
+        }
+    }
+
     public static func withClient<T: Sendable>(
         _ url: String, _ body: @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {
