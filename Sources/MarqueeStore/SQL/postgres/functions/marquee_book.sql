@@ -49,7 +49,7 @@ BEGIN
         END IF;
     END IF;
     -- A queue pass books once: under the show's lock, so two bookings with one pass cannot
-    -- both pass this (and the unique index on bookings.queue_entry_id backs it).
+    -- both pass this (and the unique index on bookings (show_id, queue_entry_id) backs it).
     IF p_queue_entry IS NOT NULL AND EXISTS (
         SELECT 1 FROM bookings b WHERE b.show_id = p_show AND b.queue_entry_id = p_queue_entry) THEN
         RETURN QUERY SELECT 'pass_used'::text, NULL::int[];
