@@ -31,7 +31,7 @@ struct PostgresPartitionTests {
             for index in [0, 7, 15] {
                 #expect(
                     try await constraint("seat_claims_p\(index)_booking_id_fkey", of: "seat_claims_p\(index)")
-                        == "FOREIGN KEY (booking_id, show_id) REFERENCES bookings_p\(index)(id, show_id)")
+                        == "FOREIGN KEY (booking_id, show_id) REFERENCES bookings_p\(index)(id, show_id) DEFERRABLE")
             }
             #expect(
                 try await fixture.text(
@@ -70,6 +70,16 @@ struct PostgresPartitionTests {
                     try await fixture.execute("INSERT INTO seat_claims VALUES ('\(show.id)', 5, '\(booking)', NULL)")
                 }
             }
+            // marquee_book defers that key (DEFERRABLE, migration 14) only while it runs: after
+            // a booking, in the same transaction, a claim without a booking is refused at once.
+            let book = """
+                SELECT * FROM marquee_book(gen_random_uuid(), '\(show.id)', '\(user.id)', 'Ann', '{1,2}', now(),
+                                           NULL, NULL, NULL, NULL, NULL, NULL)
+                """
+            try await fixture.rolledBack([book])
+            let orphan = "INSERT INTO seat_claims VALUES ('\(show.id)', 6, '\(UUID().uuidString.lowercased())', NULL)"
+            let refused = await #expect(throws: PSQLError.self) { try await fixture.rolledBack([book, orphan]) }
+            #expect(refused?.serverInfo?[.sqlState] == "23503", "a foreign-key violation")
         }
     }
 

@@ -3,18 +3,21 @@
 -- idempotency answer. Outcomes (BookingFunctionOutcome in PostgresStore+Bookings.swift):
 -- 'booked', 'show_not_found', 'out_of_range' (seats = {total_seats}), 'too_many_holds'
 -- (seats = {cap}), 'conflict' (seats = the taken ones, in order), 'pass_used' (the queue
--- pass p_queue_entry names has booked before). Every refusal comes before the first write.
+-- pass p_queue_entry names has booked before). A refusal leaves nothing written.
 --
--- The claims are read in one statement, each by its full primary key: the LATERAL subquery
--- with OFFSET 0 cannot be flattened into a join, so whatever the statistics say (a show put
--- on sale after the last ANALYZE looks empty), the plan is one key lookup per seat. As a join
--- or with `seat = ANY (p_seats)` the planner could walk every claim of the show instead
--- (16,000 claims read for a 2-seat booking, measured, PostgresBookingCostTests). One
--- statement rather than one per seat: on partitioned tables PostgreSQL plans each statement
--- for each call (docs/SCALING.md, "Partitions"), and that planning was most of what
--- partitioning added to a booking. The hold cap's user lock is FOR NO KEY UPDATE: it
--- serialises one user's holds without blocking other transactions' foreign-key checks for
--- that user, which could deadlock two batches.
+-- The claims are checked by writing them (step 3): when every seat is free, which is most
+-- bookings, that is the only statement on seat_claims, and it keeps one generic plan. On
+-- partitioned tables PostgreSQL plans a statement that reads by show afresh for each call
+-- (docs/SCALING.md, "Partitions"); the read of step 3 cost a fifth of a booking's
+-- instructions that way (docs/PERFORMANCE.md, "Less CPU per booking"), and now runs only
+-- when a seat has a claim. It reads the claims in one statement, each by its full primary
+-- key: the LATERAL subquery with OFFSET 0 cannot be flattened into a join, so whatever the
+-- statistics say (a show put on sale after the last ANALYZE looks empty), the plan is one
+-- key lookup per seat. As a join or with `seat = ANY (p_seats)` the planner could walk
+-- every claim of the show instead (16,000 claims read for a 2-seat booking, measured,
+-- PostgresBookingCostTests). The hold cap's user lock is FOR NO KEY UPDATE: it serialises
+-- one user's holds without blocking other transactions' foreign-key checks for that user,
+-- which could deadlock two batches.
 CREATE OR REPLACE FUNCTION marquee_book(
     p_booking uuid, p_show uuid, p_user uuid, p_user_name text, p_seats int[],
     p_now timestamptz, p_expires timestamptz, p_max_holds int,
@@ -26,6 +29,9 @@ DECLARE
     v_holds int;
     v_taken int[];
     v_lapsed uuid[];
+    v_claimed int;
+    v_mine int[];
+    v_seat int;
 BEGIN
     -- 1. Lock the show row: every change to this show's seats queues here.
     SELECT s.total_seats INTO v_total FROM shows s WHERE s.id = p_show FOR UPDATE;
@@ -50,39 +56,69 @@ BEGIN
     END IF;
     -- A queue pass books once: under the show's lock, so two bookings with one pass cannot
     -- both pass this (and the unique index on bookings (show_id, queue_entry_id) backs it).
-    IF p_queue_entry IS NOT NULL AND EXISTS (
-        SELECT 1 FROM bookings b WHERE b.show_id = p_show AND b.queue_entry_id = p_queue_entry) THEN
-        RETURN QUERY SELECT 'pass_used'::text, NULL::int[];
-        RETURN;
+    -- Two IFs, not one AND: PL/pgSQL plans a condition as a whole, and on partitioned tables
+    -- it plans this one afresh on every call, so a booking without a pass would pay for it.
+    IF p_queue_entry IS NOT NULL THEN
+        IF EXISTS (SELECT 1 FROM bookings b WHERE b.show_id = p_show AND b.queue_entry_id = p_queue_entry) THEN
+            RETURN QUERY SELECT 'pass_used'::text, NULL::int[];
+            RETURN;
+        END IF;
     END IF;
-    -- 3. The seats' claims, read FOR SHARE in one statement: an active one refuses the
-    -- booking, a lapsed hold gives way.
-    SELECT coalesce(array_agg(c.seat ORDER BY c.seat) FILTER (WHERE c.expires_at IS NULL OR c.expires_at > p_now), '{}'),
-           coalesce(array_agg(DISTINCT c.booking_id) FILTER (WHERE c.expires_at <= p_now), '{}')
-    INTO v_taken, v_lapsed
-    FROM unnest(p_seats) AS n,
-         LATERAL (SELECT c.seat, c.booking_id, c.expires_at FROM seat_claims c
-                  WHERE c.show_id = p_show AND c.seat = n OFFSET 0 FOR SHARE) AS c;
-    IF cardinality(v_taken) > 0 THEN
-        RETURN QUERY SELECT 'conflict'::text, ARRAY(SELECT t FROM unnest(v_taken) AS t ORDER BY t);
-        RETURN;
-    END IF;
-    -- Lapsed holds on these seats expire and free all of their seats. Only claims
-    -- still lapsed are deleted, whatever changed while this waited.
-    IF cardinality(v_lapsed) > 0 THEN
+    -- 3. The seats' claims. Mostly every seat is free, and then writing the claims is the
+    -- whole check: the primary key (show_id, seat) has room for one claim per seat, and ON
+    -- CONFLICT DO NOTHING makes a seat that has one a shortfall in the count instead of an
+    -- error. This statement keeps one generic plan; the read below is planned afresh on
+    -- every call on partitioned tables, which was a fifth of a booking's instructions.
+    -- Their key to the booking is checked once the booking is written (below).
+    SET CONSTRAINTS ALL DEFERRED;
+    INSERT INTO seat_claims (show_id, seat, booking_id, expires_at)
+    SELECT p_show, n, p_booking, p_expires FROM unnest(p_seats) AS n
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS v_claimed = ROW_COUNT;
+    IF v_claimed < cardinality(p_seats) THEN
+        -- Some seat has another claim. The seats' claims, ours among them, are read FOR SHARE
+        -- in one statement: an active one refuses the booking, a lapsed hold gives way.
+        SELECT coalesce(array_agg(c.seat ORDER BY c.seat) FILTER (
+                   WHERE c.booking_id IS DISTINCT FROM p_booking AND (c.expires_at IS NULL OR c.expires_at > p_now)), '{}'),
+               coalesce(array_agg(DISTINCT c.booking_id) FILTER (
+                   WHERE c.booking_id IS DISTINCT FROM p_booking AND c.expires_at <= p_now), '{}'),
+               coalesce(array_agg(c.seat) FILTER (WHERE c.booking_id = p_booking), '{}')
+        INTO v_taken, v_lapsed, v_mine
+        FROM unnest(p_seats) AS n,
+             LATERAL (SELECT c.seat, c.booking_id, c.expires_at FROM seat_claims c
+                      WHERE c.show_id = p_show AND c.seat = n OFFSET 0 FOR SHARE) AS c;
+        IF cardinality(v_taken) > 0 THEN
+            -- A refusal leaves nothing behind: our claims go, each by its whole key.
+            FOREACH v_seat IN ARRAY v_mine LOOP
+                DELETE FROM seat_claims c WHERE c.show_id = p_show AND c.seat = v_seat;
+            END LOOP;
+            SET CONSTRAINTS ALL IMMEDIATE;
+            RETURN QUERY SELECT 'conflict'::text, ARRAY(SELECT t FROM unnest(v_taken) AS t ORDER BY t);
+            RETURN;
+        END IF;
+        IF cardinality(v_lapsed) = 0 THEN
+            -- No other claim, yet a shortfall: p_seats names a seat twice (the server never
+            -- sends that; SeatSet refuses it). Refused as the plain insert always did.
+            RAISE EXCEPTION 'the seats % name a seat twice', p_seats USING ERRCODE = 'unique_violation';
+        END IF;
+        -- Lapsed holds on these seats expire and free all of their seats. Only claims
+        -- still lapsed are deleted, whatever changed while this waited. Then the seats
+        -- they held are ours too.
         UPDATE bookings b SET status = 'EXPIRED', expires_at = NULL
         WHERE b.show_id = p_show AND b.id = ANY (v_lapsed) AND b.status = 'PENDING';
         DELETE FROM seat_claims c
         WHERE c.show_id = p_show AND c.booking_id = ANY (v_lapsed) AND c.expires_at <= p_now;
+        INSERT INTO seat_claims (show_id, seat, booking_id, expires_at)
+        SELECT p_show, n, p_booking, p_expires FROM unnest(p_seats) AS n WHERE n <> ALL (v_mine);
     END IF;
-    -- 4. The booking and its claims.
+    -- 4. The booking. Its claims, written above, refer to it: the deferred check of that key
+    -- runs now, inside this call (migrations/0014 says why never at commit).
     INSERT INTO bookings (id, show_id, user_id, user_name, seats, status, created_at, expires_at,
                           idempotency_key, queue_entry_id)
     VALUES (p_booking, p_show, p_user, p_user_name, p_seats,
             CASE WHEN p_expires IS NULL THEN 'CONFIRMED' ELSE 'PENDING' END, p_now, p_expires,
             p_idem_key, p_queue_entry);
-    INSERT INTO seat_claims (show_id, seat, booking_id, expires_at)
-    SELECT p_show, n, p_booking, p_expires FROM unnest(p_seats) AS n;
+    SET CONSTRAINTS ALL IMMEDIATE;
     -- 5. The answer under its idempotency key, in the same transaction as the booking.
     IF p_idem_key IS NOT NULL THEN
         UPDATE idempotency_keys k
