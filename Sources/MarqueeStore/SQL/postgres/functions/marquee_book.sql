@@ -31,7 +31,7 @@ DECLARE
     v_lapsed uuid[];
     v_claimed int;
     v_mine int[];
-    v_seat int;
+    v_mine_rows tid[];
 BEGIN
     -- 1. Lock the show row: every change to this show's seats queues here.
     SELECT s.total_seats INTO v_total FROM shows s WHERE s.id = p_show FOR UPDATE;
@@ -82,16 +82,16 @@ BEGIN
                    WHERE c.booking_id IS DISTINCT FROM p_booking AND (c.expires_at IS NULL OR c.expires_at > p_now)), '{}'),
                coalesce(array_agg(DISTINCT c.booking_id) FILTER (
                    WHERE c.booking_id IS DISTINCT FROM p_booking AND c.expires_at <= p_now), '{}'),
-               coalesce(array_agg(c.seat) FILTER (WHERE c.booking_id = p_booking), '{}')
-        INTO v_taken, v_lapsed, v_mine
+               coalesce(array_agg(c.seat) FILTER (WHERE c.booking_id = p_booking), '{}'),
+               coalesce(array_agg(c.ctid) FILTER (WHERE c.booking_id = p_booking), '{}')
+        INTO v_taken, v_lapsed, v_mine, v_mine_rows
         FROM unnest(p_seats) AS n,
-             LATERAL (SELECT c.seat, c.booking_id, c.expires_at FROM seat_claims c
+             LATERAL (SELECT c.seat, c.booking_id, c.expires_at, c.ctid FROM seat_claims c
                       WHERE c.show_id = p_show AND c.seat = n OFFSET 0 FOR SHARE) AS c;
         IF cardinality(v_taken) > 0 THEN
-            -- A refusal leaves nothing behind: our claims go, each by its whole key.
-            FOREACH v_seat IN ARRAY v_mine LOOP
-                DELETE FROM seat_claims c WHERE c.show_id = p_show AND c.seat = v_seat;
-            END LOOP;
+            -- A refusal leaves nothing behind: our claims go, by the row addresses just read
+            -- (one statement, one plan; under the show's lock nothing else moves them).
+            DELETE FROM seat_claims c WHERE c.show_id = p_show AND c.ctid = ANY (v_mine_rows);
             SET CONSTRAINTS ALL IMMEDIATE;
             RETURN QUERY SELECT 'conflict'::text, ARRAY(SELECT t FROM unnest(v_taken) AS t ORDER BY t);
             RETURN;
