@@ -24,6 +24,18 @@ def run(command, **kwargs):
     return finished.stdout
 
 
+def binary_with_its_sql(binary):
+    """Stops unless `binary` has its resources beside it. The SQL (migrations and functions)
+    is read from `marquee_MarqueeStore.resources` next to the executable, and only when that
+    is missing from the build folder it was built in: a copy of an older binary on its own
+    would run today's SQL and measure the wrong code."""
+    beside = os.path.join(os.path.dirname(os.path.abspath(binary)), "marquee_MarqueeStore.resources")
+    if not os.path.isdir(beside):
+        raise SystemExit(f"{binary} has no marquee_MarqueeStore.resources beside it, so it would run the SQL of the "
+                         "folder it was built in. Copy the binary together with the build folder's *.resources.")
+    return os.path.abspath(binary)
+
+
 def machine():
     memory = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
