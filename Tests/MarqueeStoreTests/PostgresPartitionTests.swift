@@ -80,6 +80,11 @@ struct PostgresPartitionTests {
             let orphan = "INSERT INTO seat_claims VALUES ('\(show.id)', 6, '\(UUID().uuidString.lowercased())', NULL)"
             let refused = await #expect(throws: PSQLError.self) { try await fixture.rolledBack([book, orphan]) }
             #expect(refused?.serverInfo?[.sqlState] == "23503", "a foreign-key violation")
+            // A seat named twice (SeatSet never sends one) is refused, not booked once.
+            let twice = await #expect(throws: PSQLError.self) {
+                try await fixture.rolledBack([book.replacingOccurrences(of: "'{1,2}'", with: "'{3,3}'")])
+            }
+            #expect(twice?.serverInfo?[.sqlState] == "23505", "a unique violation")
         }
     }
 

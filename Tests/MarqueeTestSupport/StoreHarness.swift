@@ -155,12 +155,22 @@ public enum StoreHarness {
                     defer { group.cancelAll() }
                     let fixture = StoreFixture(
                         store: store,
-                        execute: { sql in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger) },
+                        execute: { sql in
+                            for try await _ in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
+                        },
                         rolledBack: { statements in
                             try await raw.withConnection { connection in
                                 try await connection.query("BEGIN", logger: logger)
-                                for sql in statements {
-                                    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                                do {
+                                    // Each statement's rows are read to the end: an error raised
+                                    // while they stream (by a function, say) comes only then.
+                                    for sql in statements {
+                                        for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
+                                    }
+                                } catch {
+                                    // Rolled back on failure too: the connection goes back to the pool.
+                                    try await connection.query("ROLLBACK", logger: logger)
+                                    throw error
                                 }
                                 try await connection.query("ROLLBACK", logger: logger)
                             }
@@ -231,7 +241,9 @@ public enum StoreHarness {
                     group.addTask { await store.run() }
                     defer { group.cancelAll() }
                     try await store.migrate()
-                    try await body(store, { sql in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger) }, url)
+                    try await body(
+                        store, { sql in for try await _ in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger) {} },
+                        url)
                 }
             }
         }
