@@ -155,17 +155,13 @@ public enum StoreHarness {
                     defer { group.cancelAll() }
                     let fixture = StoreFixture(
                         store: store,
-                        execute: { sql in
-                            for try await _ in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
-                        },
+                        execute: { sql in try await drained(raw.query(PostgresQuery(unsafeSQL: sql), logger: logger)) },
                         rolledBack: { statements in
                             try await raw.withConnection { connection in
                                 try await connection.query("BEGIN", logger: logger)
                                 do {
-                                    // Each statement's rows are read to the end: an error raised
-                                    // while they stream (by a function, say) comes only then.
                                     for sql in statements {
-                                        for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
+                                        try await drained(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
                                     }
                                 } catch {
                                     // Rolled back on failure too: the connection goes back to the pool.
@@ -241,9 +237,7 @@ public enum StoreHarness {
                     group.addTask { await store.run() }
                     defer { group.cancelAll() }
                     try await store.migrate()
-                    try await body(
-                        store, { sql in for try await _ in try await raw.query(PostgresQuery(unsafeSQL: sql), logger: logger) {} },
-                        url)
+                    try await body(store, { sql in try await drained(raw.query(PostgresQuery(unsafeSQL: sql), logger: logger)) }, url)
                 }
             }
         }
@@ -303,4 +297,11 @@ public func waitUntil(within limit: Duration = .seconds(5), _ condition: @Sendab
         guard ContinuousClock.now < deadline else { throw HarnessError("condition not met within \(limit)") }
         try await Task.sleep(for: .milliseconds(5))
     }
+}
+
+/// Reads a statement's rows to the end. An error that PostgreSQL raises while the rows stream
+/// (a function's RAISE, say) reaches the caller only then, so a statement run for its effect
+/// must be drained to see it fail.
+private func drained(_ rows: PostgresRowSequence) async throws {
+    for try await _ in rows {}
 }
