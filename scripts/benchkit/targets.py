@@ -96,8 +96,8 @@ class MarqueeTarget:
             return queue_rows_postgres(self.database, show)
         return queue_rows_sqlite(self.database, show)
 
-    def stop(self):
-        self.server.stop()
+    def stop(self, within=20):
+        self.server.stop(within)
 
 
 class ExpressTarget:

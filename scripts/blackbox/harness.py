@@ -75,12 +75,13 @@ class Server(Endpoint):
         self.log.seek(0)
         raise RuntimeError("server did not become ready:\n" + self.log.read()[-3000:])
 
-    def stop(self):
-        """SIGTERM, then how long the process took to exit and its exit code."""
+    def stop(self, within=20):
+        """SIGTERM (SIGKILL after `within` seconds), then how long the process took to exit
+        and its exit code."""
         started = time.time()
         self.process.send_signal(signal.SIGTERM)
         try:
-            code = self.process.wait(timeout=20)
+            code = self.process.wait(timeout=within)
         except subprocess.TimeoutExpired:
             self.process.kill()
             code = None
