@@ -118,9 +118,71 @@ public enum Identifier {
             bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
             bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
         }
-        return UUID(uuid: uuid).uuidString.lowercased()
+        return spelled(uuid)
     }
 
     /// Whether `text` could be an id Marquee made; anything else names nothing.
-    public static func isWellFormed(_ text: String) -> Bool { UUID(uuidString: text) != nil }
+    public static func isWellFormed(_ text: String) -> Bool { uuid(text) != nil }
+
+    /// The UUID `text` spells: 32 hex digits in either case, grouped 8-4-4-4-12 by dashes;
+    /// nil for anything else. Read here rather than by Foundation's `UUID(uuidString:)`,
+    /// which goes through `sscanf` on Linux, because every request that names a user, a show
+    /// or a booking reads one.
+    public static func uuid(_ text: String) -> UUID? {
+        var text = text
+        return text.withUTF8 { utf8 -> UUID? in
+            guard utf8.count == 36 else { return nil }
+            var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            let read = withUnsafeMutableBytes(of: &uuid) { bytes -> Bool in
+                var at = 0
+                for index in 0..<16 {
+                    if at == 8 || at == 13 || at == 18 || at == 23 {
+                        guard utf8[at] == UInt8(ascii: "-") else { return false }
+                        at += 1
+                    }
+                    guard let high = hexValue(utf8[at]), let low = hexValue(utf8[at + 1]) else { return false }
+                    bytes[index] = high << 4 | low
+                    at += 2
+                }
+                return true
+            }
+            return read ? UUID(uuid: uuid) : nil
+        }
+    }
+
+    /// How Marquee writes `uuid`: lowercase, 8-4-4-4-12, as ``make()`` does.
+    public static func text(_ uuid: UUID) -> String { spelled(uuid.uuid) }
+
+    /// The lowercase 8-4-4-4-12 spelling, written straight into the string rather than
+    /// through Foundation's uppercase `uuidString` and a lowercased copy.
+    private static func spelled(_ uuid: uuid_t) -> String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var at = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[at] = UInt8(ascii: "-")
+                        at += 1
+                    }
+                    out[at] = hexDigit(byte >> 4)
+                    out[at + 1] = hexDigit(byte & 0x0F)
+                    at += 2
+                }
+                return at
+            }
+        }
+    }
+
+    private static func hexValue(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
 }

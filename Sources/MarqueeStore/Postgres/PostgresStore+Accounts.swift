@@ -10,7 +10,7 @@ extension PostgresStore {
 
     static func user(_ row: UserRow) -> User {
         User(
-            id: row.0.uuidString.lowercased(), name: row.1, email: row.2,
+            id: Identifier.text(row.0), name: row.1, email: row.2,
             role: UserRole(rawValue: row.3) ?? .customer, createdAt: row.4)
     }
 
@@ -28,7 +28,7 @@ extension PostgresStore {
         try await client.query(
             """
             INSERT INTO users (id, name, email, email_key, password_hash, role, created_at)
-            VALUES (\(UUID(uuidString: user.id)!), \(user.name), \(user.email), \(EmailAddress.key(user.email)),
+            VALUES (\(Identifier.uuid(user.id)!), \(user.name), \(user.email), \(EmailAddress.key(user.email)),
                     \(passwordHash), \(user.role.rawValue), \(user.createdAt))
             """, logger: logger)
     }
@@ -45,7 +45,7 @@ extension PostgresStore {
     }
 
     public func user(id: String) async throws -> User? {
-        guard let uuid = UUID(uuidString: id) else { return nil }
+        guard let uuid = Identifier.uuid(id) else { return nil }
         let rows = try await client.query(
             "SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(uuid)", logger: logger)
         for try await row in rows.decode(UserRow.self) { return Self.user(row) }

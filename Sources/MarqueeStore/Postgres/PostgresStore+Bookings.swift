@@ -7,15 +7,15 @@ import PostgresNIO
 /// many in one commit, and reading bookings back.
 extension PostgresStore {
     public func book(_ request: BookingRequest, now: Date) async throws -> Booking {
-        guard let show = UUID(uuidString: request.showId), let id = UUID(uuidString: request.id) else {
+        guard let show = Identifier.uuid(request.showId), let id = Identifier.uuid(request.id) else {
             throw MarqueeError.notFound("show")
         }
-        guard let user = UUID(uuidString: request.userId) else { throw MarqueeError.notFound("user") }
+        guard let user = Identifier.uuid(request.userId) else { throw MarqueeError.notFound("user") }
         let statement = PostgresStatements.Book(
             id: id, show: show, user: user, userName: request.userName, seats: request.seats.seats.map { Int32($0) },
             now: now, expires: request.holdUntil, maxHolds: request.maxActiveHolds.map { Int32($0) },
             idempotencyKey: request.idempotency?.key.key, answerStatus: request.idempotency.map { Int32($0.response.status) },
-            answerBody: request.idempotency?.response.body, queueEntry: request.queueEntryId.flatMap(UUID.init(uuidString:)))
+            answerBody: request.idempotency?.response.body, queueEntry: request.queueEntryId.flatMap(Identifier.uuid))
         for (outcome, detail) in try await client.execute(statement, logger: logger) {
             return try Self.result(of: request, at: now, outcome: outcome, detail: detail).get()
         }
@@ -30,11 +30,11 @@ extension PostgresStore {
         var sent: [Int] = []
         var items: [BatchItem] = []
         for (index, (request, now)) in batch.enumerated() {
-            guard UUID(uuidString: request.showId) != nil, UUID(uuidString: request.id) != nil else {
+            guard Identifier.uuid(request.showId) != nil, Identifier.uuid(request.id) != nil else {
                 results[index] = .failure(.notFound("show"))
                 continue
             }
-            guard UUID(uuidString: request.userId) != nil else {
+            guard Identifier.uuid(request.userId) != nil else {
                 results[index] = .failure(.notFound("user"))
                 continue
             }
@@ -123,13 +123,13 @@ extension PostgresStore {
 
     static func booking(_ row: BookingRow) -> Booking {
         Booking(
-            id: row.0.uuidString.lowercased(), showId: row.1.uuidString.lowercased(),
-            userId: row.2.uuidString.lowercased(), userName: row.3, seats: row.4.map(Int.init).sorted(),
+            id: Identifier.text(row.0), showId: Identifier.text(row.1),
+            userId: Identifier.text(row.2), userName: row.3, seats: row.4.map(Int.init).sorted(),
             status: BookingStatus(rawValue: row.5) ?? .cancelled, createdAt: row.6, expiresAt: row.7)
     }
 
     public func bookings(userId: String) async throws -> [Booking] {
-        guard let uuid = UUID(uuidString: userId) else { return [] }
+        guard let uuid = Identifier.uuid(userId) else { return [] }
         var result: [Booking] = []
         for try await row in try await client.query(
             """
@@ -143,7 +143,7 @@ extension PostgresStore {
     }
 
     public func booking(id: String) async throws -> Booking? {
-        guard let uuid = UUID(uuidString: id) else { return nil }
+        guard let uuid = Identifier.uuid(id) else { return nil }
         for try await row in try await client.query(
             "SELECT \(unescaped: Self.bookingColumns) FROM bookings WHERE id = \(uuid)", logger: logger
         ).decode(BookingRow.self) {

@@ -7,7 +7,7 @@ import PostgresNIO
 /// (SQL/postgres/functions/marquee_transition.sql and marquee_expire_holds.sql).
 extension PostgresStore {
     public func transition(bookingId: String, from: BookingStatus, to: BookingStatus, now: Date) async throws -> Bool {
-        guard let id = UUID(uuidString: bookingId) else { return false }
+        guard let id = Identifier.uuid(bookingId) else { return false }
         for try await moved in try await client.query(
             "SELECT marquee_transition(\(id), \(from.rawValue), \(to.rawValue), \(now))", logger: logger
         ).decode(Bool.self) {

@@ -8,7 +8,7 @@ extension PostgresStore {
     public func beginIdempotent(_ key: IdempotencyKey, now: Date, staleAfter: Duration) async throws
         -> IdempotencyStart
     {
-        guard let user = UUID(uuidString: key.userId) else { throw MarqueeError.notFound("user") }
+        guard let user = Identifier.uuid(key.userId) else { throw MarqueeError.notFound("user") }
         for try await _ in try await client.query(
             """
             INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at)
@@ -42,7 +42,7 @@ extension PostgresStore {
     }
 
     public func finishIdempotent(_ key: IdempotencyKey, response: StoredResponse) async throws {
-        guard let user = UUID(uuidString: key.userId) else { return }
+        guard let user = Identifier.uuid(key.userId) else { return }
         try await client.query(
             """
             UPDATE idempotency_keys SET response_status = \(Int32(response.status)), response_body = \(response.body)
@@ -51,7 +51,7 @@ extension PostgresStore {
     }
 
     public func releaseIdempotent(_ key: IdempotencyKey) async throws {
-        guard let user = UUID(uuidString: key.userId) else { return }
+        guard let user = Identifier.uuid(key.userId) else { return }
         try await client.query(
             """
             DELETE FROM idempotency_keys

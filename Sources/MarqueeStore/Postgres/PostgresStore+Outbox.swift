@@ -21,7 +21,7 @@ extension PostgresStore {
     }
 
     public func showEvents(showId: String, after id: Int64, limit: Int) async throws -> [BookingEvent]? {
-        guard let uuid = UUID(uuidString: showId) else { return [] }
+        guard let uuid = Identifier.uuid(showId) else { return [] }
         return try await client.withConnection { connection in
             // Ids are never reused: if the oldest kept event is past `id + 1`, some may be gone.
             for try await oldest in try await connection.query("SELECT min(id) FROM booking_events", logger: self.logger)
@@ -39,7 +39,7 @@ extension PostgresStore {
     }
 
     public func seatSnapshot(showId: String, now: Date) async throws -> SeatSnapshot? {
-        guard let uuid = UUID(uuidString: showId) else { return nil }
+        guard let uuid = Identifier.uuid(showId) else { return nil }
         // One statement, so one snapshot: the seats and the event id are of the same moment.
         for try await (exists, taken, last) in try await client.query(
             """
@@ -85,7 +85,7 @@ extension PostgresStore {
         let (id, type, show, booking, seats, createdAt, payload) = row
         guard let kind = BookingEvent.Kind(rawValue: type) else { return nil }
         return BookingEvent(
-            id: id, kind: kind, showId: show.uuidString.lowercased(), bookingId: booking?.uuidString.lowercased(),
+            id: id, kind: kind, showId: Identifier.text(show), bookingId: booking.map(Identifier.text),
             seats: seats.map(Int.init).sorted(), createdAt: createdAt, payload: payload)
     }
 }

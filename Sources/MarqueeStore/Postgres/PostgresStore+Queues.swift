@@ -20,7 +20,7 @@ extension PostgresStore {
     static func snapshot(_ row: PostgresRow) throws -> (queue: QueueSnapshot, totalSeats: Int, nextAdmitAt: Date?, keeper: String?, keeperUntil: Date?) {
         let r = row.makeRandomAccess()
         let queue = QueueSnapshot(
-            showId: try r["show_id"].decode(UUID.self).uuidString.lowercased(), onSaleAt: try r["on_sale_at"].decode(Date.self),
+            showId: Identifier.text(try r["show_id"].decode(UUID.self)), onSaleAt: try r["on_sale_at"].decode(Date.self),
             admitPerMinute: try r["admit_per_minute"].decode(Int.self), passSeconds: try r["pass_seconds"].decode(Int.self),
             paused: try r["paused"].decode(Bool.self), closed: try r["closed"].decode(Bool.self),
             ranked: try r["ranked"].decode(Bool.self), entries: try r["entries"].decode(Int.self),
@@ -41,12 +41,12 @@ extension PostgresStore {
 
     static func entry(_ row: EntryRow) -> QueueEntryRecord {
         QueueEntryRecord(
-            id: row.0.uuidString.lowercased(), showId: row.1.uuidString.lowercased(), userId: row.2.uuidString.lowercased(),
+            id: Identifier.text(row.0), showId: Identifier.text(row.1), userId: Identifier.text(row.2),
             rank: row.3, joinedAt: row.4, admittedAt: row.5, used: row.6)
     }
 
     public func saleTerms(showId: String) async throws -> SaleTerms? {
-        guard let uuid = UUID(uuidString: showId) else { return nil }
+        guard let uuid = Identifier.uuid(showId) else { return nil }
         for try await (onSaleAt, hasQueue) in try await client.query(
             """
             SELECT s.on_sale_at, q.show_id IS NOT NULL
@@ -59,9 +59,9 @@ extension PostgresStore {
     }
 
     public func joinQueue(showId: String, userIds: [String], now: Date) async throws -> [QueueJoin] {
-        guard let show = UUID(uuidString: showId) else { throw MarqueeError.notFound("show") }
+        guard let show = Identifier.uuid(showId) else { throw MarqueeError.notFound("show") }
         let users = try userIds.map { id in
-            guard let user = UUID(uuidString: id) else { throw MarqueeError.notFound("user") }
+            guard let user = Identifier.uuid(id) else { throw MarqueeError.notFound("user") }
             return user
         }
         guard !users.isEmpty else { return [] }
@@ -82,7 +82,7 @@ extension PostgresStore {
                     guard let entryId, let joinedAt else { throw BookingFunctionError.unexpectedAnswer }
                     joins[position - 1] = QueueJoin(
                         entry: QueueEntryRecord(
-                            id: entryId.uuidString.lowercased(), showId: showId, userId: userIds[position - 1], rank: rank,
+                            id: Identifier.text(entryId), showId: showId, userId: userIds[position - 1], rank: rank,
                             joinedAt: joinedAt, admittedAt: admittedAt, used: used ?? false),
                         created: outcome == "joined")
                 case "no_queue": throw MarqueeError.noQueue
@@ -121,9 +121,9 @@ extension PostgresStore {
         for try await id in try await connection.query(
             "SELECT id FROM queue_entries WHERE show_id = \(show) AND rank IS NULL", logger: logger
         ).decode(UUID.self) {
-            ids.append(id.uuidString.lowercased())
+            ids.append(Identifier.text(id))
         }
-        let ordered = QueueShuffle.order(seed: seed, entryIds: ids).compactMap(UUID.init(uuidString:))
+        let ordered = QueueShuffle.order(seed: seed, entryIds: ids).compactMap(Identifier.uuid)
         let ranks = (0..<ordered.count).map { Int32($0 + 1) }
         try await connection.query(
             """
@@ -136,7 +136,7 @@ extension PostgresStore {
     }
 
     public func queueEntry(showId: String, userId: String) async throws -> QueueEntryRecord? {
-        guard let show = UUID(uuidString: showId), let user = UUID(uuidString: userId) else { return nil }
+        guard let show = Identifier.uuid(showId), let user = Identifier.uuid(userId) else { return nil }
         for try await row in try await client.query(
             "SELECT \(unescaped: Self.entryColumns) FROM queue_entries e WHERE e.show_id = \(show) AND e.user_id = \(user)",
             logger: logger
@@ -147,7 +147,7 @@ extension PostgresStore {
     }
 
     public func queue(showId: String) async throws -> QueueSnapshot? {
-        guard let show = UUID(uuidString: showId) else { return nil }
+        guard let show = Identifier.uuid(showId) else { return nil }
         for try await row in try await client.query(
             """
             SELECT \(unescaped: Self.queueColumns) FROM show_queues q JOIN shows s ON s.id = q.show_id
@@ -160,7 +160,7 @@ extension PostgresStore {
     }
 
     public func queueOrder(showId: String, now: Date) async throws -> [String]? {
-        guard let show = UUID(uuidString: showId) else { return nil }
+        guard let show = Identifier.uuid(showId) else { return nil }
         guard let queue = try await queue(showId: showId), now >= queue.onSaleAt else { return nil }
         if !queue.ranked { try await draw(show: show, now: now) }
         return try await client.withConnection { [logger] connection in
@@ -174,7 +174,7 @@ extension PostgresStore {
             for try await id in try await connection.query(
                 "SELECT id FROM queue_entries WHERE show_id = \(show) AND rank <= \(drawn) ORDER BY rank", logger: logger
             ).decode(UUID.self) {
-                ids.append(id.uuidString.lowercased())
+                ids.append(Identifier.text(id))
             }
             return ids
         }
@@ -197,7 +197,7 @@ extension PostgresStore {
             let waited = try await transaction { connection, logger in
                 try await Self.beat(show: show, keeper: keeper, until: until, now: now, on: connection, logger: logger)
             }
-            if !waited.isEmpty { waits[show.uuidString.lowercased()] = waited }
+            if !waited.isEmpty { waits[Identifier.text(show)] = waited }
         }
         var queues: [QueueSnapshot] = []
         for try await row in try await client.query(
@@ -276,7 +276,7 @@ extension PostgresStore {
     }
 
     public func changeQueue(showId: String, _ change: QueueChange, now: Date) async throws -> QueueSnapshot {
-        guard let show = UUID(uuidString: showId) else { throw MarqueeError.notFound("queue") }
+        guard let show = Identifier.uuid(showId) else { throw MarqueeError.notFound("queue") }
         return try await transaction { tx, logger in
                 var found: QueueSnapshot?
                 for try await row in try await tx.query(

@@ -10,7 +10,7 @@ extension PostgresStore {
     static let revocationOverlap = "10 seconds"
 
     public func revokeToken(digest: String, userId: String, expiresAt: Date, now: Date) async throws {
-        guard let user = UUID(uuidString: userId) else { return }
+        guard let user = Identifier.uuid(userId) else { return }
         try await client.query(
             """
             INSERT INTO session_revocations (user_id, token_digest, expires_at)
@@ -19,7 +19,7 @@ extension PostgresStore {
     }
 
     public func revokeSessions(userId: String, keepUntil: Date, now: Date) async throws -> Int? {
-        guard let user = UUID(uuidString: userId) else { return nil }
+        guard let user = Identifier.uuid(userId) else { return nil }
         // One statement: the epoch moves and is recorded together, or neither happens.
         let rows = try await client.query(
             """
@@ -45,7 +45,7 @@ extension PostgresStore {
         for try await (id, user, digest, epoch, expires) in rows.decode((Int64, UUID, String?, Int?, Date).self) {
             let target: SessionRevocation.Target = digest.map { .token(digest: $0) } ?? .epochsBefore(epoch ?? 0)
             found.append(
-                SessionRevocation(id: id, userId: user.uuidString.lowercased(), target: target, expiresAt: expires))
+                SessionRevocation(id: id, userId: Identifier.text(user), target: target, expiresAt: expires))
         }
         return found
     }

@@ -30,8 +30,8 @@ extension PostgresStore {
         }
         return (
             Show(
-                id: row.0.uuidString.lowercased(), name: row.1, startTime: row.2, totalSeats: row.3,
-                availableSeats: row.7, createdAt: row.4, venueId: row.5?.uuidString.lowercased(), onSaleAt: row.8,
+                id: Identifier.text(row.0), name: row.1, startTime: row.2, totalSeats: row.3,
+                availableSeats: row.7, createdAt: row.4, venueId: row.5.map(Identifier.text), onSaleAt: row.8,
                 queue: queue),
             row.6
         )
@@ -40,7 +40,7 @@ extension PostgresStore {
     public func createShow(_ new: NewShow, now: Date) async throws -> Show {
         let id = UUID()
         let micros = Micros.from(new.startTime)
-        let venue = new.venueId.flatMap(UUID.init(uuidString:))
+        let venue = new.venueId.flatMap(Identifier.uuid)
         let onSaleMicros = new.onSaleAt.map(Micros.from)
         let seed = QueueShuffle.newSeed()
         // One statement, so the show and its queue are made together or not at all.
@@ -59,7 +59,7 @@ extension PostgresStore {
             """, logger: logger)
         let onSaleAt = onSaleMicros.map(Micros.date)
         return Show(
-            id: id.uuidString.lowercased(), name: new.name, startTime: Micros.date(micros),
+            id: Identifier.text(id), name: new.name, startTime: Micros.date(micros),
             totalSeats: new.totalSeats, availableSeats: new.totalSeats, createdAt: now, venueId: new.venueId,
             onSaleAt: onSaleAt, queue: new.queue.map { $0.showQueue(onSaleAt: onSaleAt, now: now) })
     }
@@ -68,7 +68,7 @@ extension PostgresStore {
         // Microseconds travel as integers, so a cursor never skips or repeats a show.
         let from = query.from.map(Micros.from)
         let afterMicros = query.after?.startMicros
-        let afterId = query.after.flatMap { UUID(uuidString: $0.id) }
+        let afterId = query.after.flatMap { Identifier.uuid($0.id) }
         return try await routed { client in
             var rows: [(show: Show, startMicros: Int64)] = []
             for try await row in try await client.query(
@@ -88,7 +88,7 @@ extension PostgresStore {
     }
 
     public func show(id: String, now: Date) async throws -> ShowDetail? {
-        guard let uuid = UUID(uuidString: id) else { return nil }
+        guard let uuid = Identifier.uuid(id) else { return nil }
         return try await routed { client in
             try await client.withConnection { connection in
                 var found: Show?
@@ -118,7 +118,7 @@ extension PostgresStore {
     }
 
     public func setBlockedSeats(showId: String, seats: SeatSet, now: Date) async throws -> [Int] {
-        guard let uuid = UUID(uuidString: showId) else { throw MarqueeError.notFound("show") }
+        guard let uuid = Identifier.uuid(showId) else { throw MarqueeError.notFound("show") }
         let wanted = seats.seats.map(Int32.init)
         for try await (outcome, detail) in try await client.query(
             "SELECT result_outcome, result_seats FROM marquee_block_seats(\(uuid), \(wanted), \(now))", logger: logger

@@ -11,7 +11,7 @@ extension PostgresStore {
         try await client.query(
             """
             INSERT INTO venues (id, name, total_seats, layout, created_at)
-            VALUES (\(UUID(uuidString: record.id)!), \(record.name), \(record.totalSeats), \(venue.layoutJSON), \(now))
+            VALUES (\(Identifier.uuid(record.id)!), \(record.name), \(record.totalSeats), \(venue.layoutJSON), \(now))
             """, logger: logger)
         return record
     }
@@ -22,17 +22,17 @@ extension PostgresStore {
         var found: [VenueRecord] = []
         for try await (id, name, total, created) in rows.decode((UUID, String, Int, Date).self) {
             found.append(
-                VenueRecord(id: id.uuidString.lowercased(), name: name, totalSeats: total, createdAt: created, layoutJSON: nil))
+                VenueRecord(id: Identifier.text(id), name: name, totalSeats: total, createdAt: created, layoutJSON: nil))
         }
         return found
     }
 
     public func venue(id: String) async throws -> VenueRecord? {
-        guard let uuid = UUID(uuidString: id) else { return nil }
+        guard let uuid = Identifier.uuid(id) else { return nil }
         let rows = try await client.query(
             "SELECT name, total_seats, created_at, layout FROM venues WHERE id = \(uuid)", logger: logger)
         for try await (name, total, created, layout) in rows.decode((String, Int, Date, String).self) {
-            return VenueRecord(id: uuid.uuidString.lowercased(), name: name, totalSeats: total, createdAt: created, layoutJSON: layout)
+            return VenueRecord(id: Identifier.text(uuid), name: name, totalSeats: total, createdAt: created, layoutJSON: layout)
         }
         return nil
     }

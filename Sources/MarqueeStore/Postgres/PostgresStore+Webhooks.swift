@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresStore {
     public func createWebhook(_ new: NewWebhook, now: Date) async throws -> Webhook {
         let webhook = Webhook(id: Identifier.make(), url: new.url, eventTypes: new.eventTypes, createdAt: now)
-        guard let id = UUID(uuidString: webhook.id) else { throw MarqueeError.notFound("webhook") }
+        guard let id = Identifier.uuid(webhook.id) else { throw MarqueeError.notFound("webhook") }
         try await client.query(
             """
             INSERT INTO webhooks (id, url, secret, event_types, created_at)
@@ -20,14 +20,14 @@ extension PostgresStore {
             "SELECT id, url, event_types, created_at FROM webhooks ORDER BY created_at, id", logger: logger
         ).decode((UUID, String, [String], Date).self) {
             result.append(
-                Webhook(id: id.uuidString.lowercased(), url: url, eventTypes: types.compactMap(BookingEvent.Kind.init),
+                Webhook(id: Identifier.text(id), url: url, eventTypes: types.compactMap(BookingEvent.Kind.init),
                         createdAt: createdAt))
         }
         return result
     }
 
     public func deleteWebhook(id: String) async throws -> Bool {
-        guard let uuid = UUID(uuidString: id) else { return false }
+        guard let uuid = Identifier.uuid(id) else { return false }
         for try await count in try await client.query(
             "WITH gone AS (DELETE FROM webhooks WHERE id = \(uuid) RETURNING 1) SELECT count(*) FROM gone", logger: logger
         ).decode(Int64.self) {
@@ -37,7 +37,7 @@ extension PostgresStore {
     }
 
     public func deliveries(webhookId: String, limit: Int) async throws -> [WebhookDelivery] {
-        guard let uuid = UUID(uuidString: webhookId) else { return [] }
+        guard let uuid = Identifier.uuid(webhookId) else { return [] }
         var result: [WebhookDelivery] = []
         for try await row in try await client.query(
             """
