@@ -20,6 +20,7 @@ import Testing
             _ = try await api.call(.post, "/api/bookings", token: bob, json: #"{"showId":"\#(show)","seats":[2],"hold":true}"#)
             _ = try await api.call(.post, "/api/bookings", token: bob, json: #"{"showId":"\#(show)","seats":[0]}"#)
             _ = try await api.call(.get, "/api/shows/\(show)")
+            _ = try await api.call(HTTPRequest.Method("BREW")!, "/api/shows")
             _ = try await api.call(
                 .post, "/api/auth/login", json: #"{"email":"admin@example.com","password":"wrong-password"}"#)
             clock.advance(seconds: 121)
@@ -44,9 +45,16 @@ import Testing
                 #expect(body.contains(line), "missing \(line)")
             }
             #expect(body.contains(#"http_requests_total{method="GET",route="/api/shows/{id}",status="200"} 1"#))
+            // One route, each status its own series (the server keeps each series' handles).
+            for (status, count) in [(201, 2), (409, 1), (422, 1)] {
+                let line = #"http_requests_total{method="POST",route="/api/bookings",status="\#(status)"} \#(count)"#
+                #expect(body.contains(line), "missing \(line)")
+            }
             #expect(body.contains("http_request_duration_seconds_bucket"))
-            // Labels stay bounded: no ids, no raw paths.
+            // Labels stay bounded: no ids, no raw paths, no invented methods.
             #expect(!body.contains(show))
+            #expect(!body.contains("BREW"))
+            #expect(body.contains(#"http_requests_total{method="other",route="#))
         }
     }
 }

@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import MarqueeCore
 import MarqueeStore
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// Where metrics go: the registry `/metrics` reads, and the swift-metrics factory that
@@ -29,14 +30,23 @@ public struct MetricsSetup: Sendable {
 /// outcomes, never ids or raw paths.
 struct MarqueeMetrics: Sendable {
     let factory: any MetricsFactory
+    /// The metrics every request or booking records, made once. Made through the factory on
+    /// each request, every one sanitised and hashed its labels under the registry's lock.
+    private let requests = RequestMetrics()
+    private let bookingDurations: [BookingOutcome: CoreMetrics.Timer]
+    private let seatConflicts: CoreMetrics.Counter
 
     /// Makes every metric exist from the start, at zero, so dashboards and alerts find them
     /// before the first conflict, failure or expiry.
     init(factory: any MetricsFactory) {
         self.factory = factory
+        var bookingDurations: [BookingOutcome: CoreMetrics.Timer] = [:]
         for outcome in BookingOutcome.allCases {
-            _ = Timer(label: "marquee_booking_duration_seconds", dimensions: [("outcome", outcome.rawValue)], factory: factory)
+            bookingDurations[outcome] = Timer(
+                label: "marquee_booking_duration_seconds", dimensions: [("outcome", outcome.rawValue)], factory: factory)
         }
+        self.bookingDurations = bookingDurations
+        self.seatConflicts = Counter(label: "marquee_seat_conflicts_total", factory: factory)
         for label in [
             "marquee_seat_conflicts_total", "marquee_holds_expired_total", "marquee_login_failures_total",
             "marquee_bookings_refused_total", "marquee_queue_admitted_total",
@@ -52,19 +62,20 @@ struct MarqueeMetrics: Sendable {
         case confirmed, held, conflict, invalid
     }
 
+    /// The methods named in request metrics; any other is counted as `other`, so that a
+    /// client inventing methods cannot make series without end.
+    static let namedMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
     func request(method: String, route: String, status: Int, duration: Duration) {
-        let dimensions = [("method", method), ("route", route), ("status", String(status))]
-        Counter(label: "http_requests_total", dimensions: dimensions, factory: factory).increment()
-        Timer(label: "http_request_duration_seconds", dimensions: dimensions, factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
+        let method = Self.namedMethods.contains(method) ? method : "other"
+        let (count, timer) = requests.metrics(method: method, route: route, status: status, factory: factory)
+        count.increment()
+        timer.recordNanoseconds(duration.nanoseconds)
     }
 
     func booking(_ outcome: BookingOutcome, duration: Duration) {
-        Timer(label: "marquee_booking_duration_seconds", dimensions: [("outcome", outcome.rawValue)], factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
-        if outcome == .conflict {
-            Counter(label: "marquee_seat_conflicts_total", factory: factory).increment()
-        }
+        bookingDurations[outcome]?.recordNanoseconds(duration.nanoseconds)
+        if outcome == .conflict { seatConflicts.increment() }
     }
 
     /// How many booking requests went into one transaction.
@@ -135,6 +146,28 @@ struct MarqueeMetrics: Sendable {
             }
         case .failure: return nil
         }
+    }
+}
+
+/// `http_requests_total` and `http_request_duration_seconds` for each method, route template
+/// and status seen so far: a few dozen, since all three are bounded.
+private final class RequestMetrics: Sendable {
+    private struct Labels: Hashable {
+        let method: String, route: String, status: Int
+    }
+
+    private let made = NIOLockedValueBox<[Labels: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+
+    func metrics(method: String, route: String, status: Int, factory: any MetricsFactory) -> (CoreMetrics.Counter, CoreMetrics.Timer) {
+        let labels = Labels(method: method, route: route, status: status)
+        if let known = made.withLockedValue({ $0[labels] }) { return known }
+        let dimensions = [("method", method), ("route", route), ("status", String(status))]
+        let metrics = (
+            Counter(label: "http_requests_total", dimensions: dimensions, factory: factory),
+            Timer(label: "http_request_duration_seconds", dimensions: dimensions, factory: factory)
+        )
+        made.withLockedValue { $0[labels] = metrics }
+        return metrics
     }
 }
 
