@@ -183,6 +183,7 @@ func openStore(_ configuration: AppConfiguration, logger: Logger, metrics: Marqu
     }
     var postgres = try PostgresURL.configuration(url)
     postgres.options.maximumConnections = configuration.databasePoolSize
+    postgres.options.minimumConnections = configuration.databasePoolMinimum
     // A database that does not accept the connection in time counts as away; the request's
     // own deadline is shorter still.
     postgres.options.connectTimeout = .seconds(3)
@@ -198,6 +199,7 @@ func openStore(_ configuration: AppConfiguration, logger: Logger, metrics: Marqu
     let replicas = try configuration.replicaURLs.map { url in
         var replica = try PostgresURL.configuration(url)
         replica.options.maximumConnections = configuration.databasePoolSize
+        replica.options.minimumConnections = configuration.databasePoolMinimum
         replica.options.connectTimeout = .seconds(1)
         replica.options.additionalStartupParameters = postgres.options.additionalStartupParameters
         return (name: PostgresURL.hostAndPort(url), configuration: replica)

@@ -58,3 +58,30 @@ import Testing
         }
     }
 }
+
+@Suite struct PoolMinimumTests {
+    /// Connections open, as the pool gauge on /metrics says: idle plus in use.
+    static func openConnections(_ api: API) async throws -> Double {
+        let body = try await api.text("/metrics").body
+        return ["idle", "in_use"].map { state in
+            body.split(separator: "\n").first { $0.hasPrefix(#"marquee_db_pool_connections{state="\#(state)"} "#) }
+                .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        }.reduce(0, +)
+    }
+
+    /// MARQUEE_DB_POOL_MIN: an instance that serves nothing still has that many connections
+    /// open, so the first buyers of an on-sale find them warm. (Without it, an idle
+    /// instance's start-up and background work open three or so.)
+    @Test(arguments: Engine.available.filter { $0 == .postgres })
+    func anIdleInstanceKeepsThePoolMinimumOpen(engine: Engine) async throws {
+        try await TestApp.run(engine, configure: { $0.databasePoolSize = 10; $0.databasePoolMinimum = 10 }) { api async throws in
+            var open = try await Self.openConnections(api)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while open < 10 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                open = try await Self.openConnections(api)
+            }
+            #expect(open == 10)
+        }
+    }
+}

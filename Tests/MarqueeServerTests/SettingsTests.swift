@@ -40,6 +40,7 @@ import Testing
         Case("MARQUEE_DATABASE_PATH", "/tmp/x.sqlite") { $0.databasePath == "/tmp/x.sqlite" },
         Case("DATABASE_URL", "postgres://u@h/db") { $0.databaseURL == "postgres://u@h/db" },
         Case("MARQUEE_DB_POOL_SIZE", "7") { $0.databasePoolSize == 7 },
+        Case("MARQUEE_DB_POOL_MIN", "5") { $0.databasePoolMinimum == 5 },
         Case("MARQUEE_DB_PARTITIONS", "64") { $0.databasePartitions == 64 },
         Case("MARQUEE_DB_PREPARED_STATEMENTS", "OFF") { $0.preparedStatements == .off },
         Case("MARQUEE_REPLICA_MAX_LAG_MS", "250") { $0.replicaMaxLag == .milliseconds(250) },
@@ -135,6 +136,7 @@ import Testing
             (["MARQUEE_DIRECT_DATABASE_URL": "postgres://u@primary/db"], "DATABASE_URL"),
             (["MARQUEE_DB_PREPARED_STATEMENTS": "sometimes"], "MARQUEE_DB_PREPARED_STATEMENTS"),
             (["DATABASE_REPLICA_URLS": "postgres://u@replica/db"], "DATABASE_URL"),
+            (["MARQUEE_DB_POOL_SIZE": "4", "MARQUEE_DB_POOL_MIN": "5"], "MARQUEE_DB_POOL_MIN"),
         ]
         for (environment, named) in refusals {
             Self.expectRefusal(environment, naming: named)

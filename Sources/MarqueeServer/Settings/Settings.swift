@@ -37,6 +37,12 @@ public struct Settings: ParsableArguments {
     @Option(help: "Largest number of PostgreSQL connections. [MARQUEE_DB_POOL_SIZE, default 20]") var dbPoolSize: Int?
     @Option(
         help: """
+            PostgreSQL connections kept open even while idle, at most the pool size; 0 opens them on demand. \
+            [MARQUEE_DB_POOL_MIN, default 0]
+            """)
+    var dbPoolMin: Int?
+    @Option(
+        help: """
             Hash partitions of bookings and seat claims, made once, by the migration that partitions them by show; \
             0 keeps them whole. [MARQUEE_DB_PARTITIONS, default 16]
             """)
@@ -155,6 +161,11 @@ public struct Settings: ParsableArguments {
             c.preparedStatements = parsed
         }
         c.databasePoolSize = try number(dbPoolSize, "MARQUEE_DB_POOL_SIZE", 1...1000) ?? c.databasePoolSize
+        c.databasePoolMinimum = try number(dbPoolMin, "MARQUEE_DB_POOL_MIN", 0...1000) ?? c.databasePoolMinimum
+        guard c.databasePoolMinimum <= c.databasePoolSize else {
+            throw ConfigurationError(
+                "MARQUEE_DB_POOL_MIN (\(c.databasePoolMinimum)) is more than MARQUEE_DB_POOL_SIZE (\(c.databasePoolSize)).")
+        }
         c.databasePartitions = try number(dbPartitions, "MARQUEE_DB_PARTITIONS", 0...1024) ?? c.databasePartitions
         if let milliseconds = try number(dbWaitMs, "MARQUEE_DB_WAIT_MS", 100...60_000) {
             c.databaseWait = .milliseconds(milliseconds)

@@ -49,7 +49,8 @@ enum TestApp {
             try await TestDatabases.withDatabase(migrated: true) { url in
                 var configuration = configuration
                 configuration.databaseURL = url
-                configuration.databasePoolSize = 4
+                // Small, unless the test chose its own.
+                if configuration.databasePoolSize == AppConfiguration().databasePoolSize { configuration.databasePoolSize = 4 }
                 try await run(configuration, clock: clock, logger: logger, test)
             }
         }
