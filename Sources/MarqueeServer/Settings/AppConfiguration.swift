@@ -22,9 +22,9 @@ public struct AppConfiguration: Sendable {
     public var preparedStatements: PreparedStatements = .auto
     /// Largest number of PostgreSQL connections one instance opens.
     public var databasePoolSize = 20
-    /// PostgreSQL connections kept open even while idle (at most ``databasePoolSize``): warm
-    /// at the moment an on-sale starts, and never closed and reopened. 0: opened on demand and
-    /// closed after a minute idle, as PostgresNIO does.
+    /// PostgreSQL connections kept open even while idle (at most ``databasePoolSize``), so
+    /// that an on-sale's first requests find them open; one lost is opened again at once.
+    /// 0: opened on demand and closed after a minute idle, as PostgresNIO does.
     public var databasePoolMinimum = 0
     /// Hash partitions of bookings and seat claims (PostgreSQL), made when migration 13 runs.
     public var databasePartitions = 16
