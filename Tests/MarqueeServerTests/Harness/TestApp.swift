@@ -23,6 +23,8 @@ enum TestApp {
             try SigningKey(kid: "previous", secret: Array("an-older-secret-still-trusted-for-verify".utf8)),
         ]
         configuration.bcryptCost = 4
+        // A small PostgreSQL pool (the suite's databases share one server); a test may set its own.
+        configuration.databasePoolSize = 4
         configuration.loginFailuresPerEmail = 3
         configuration.maxSeatsPerBooking = 4
         configuration.admin = AdminAccount(email: adminEmail, password: adminPassword)
@@ -49,8 +51,6 @@ enum TestApp {
             try await TestDatabases.withDatabase(migrated: true) { url in
                 var configuration = configuration
                 configuration.databaseURL = url
-                // Small, unless the test chose its own.
-                if configuration.databasePoolSize == AppConfiguration().databasePoolSize { configuration.databasePoolSize = 4 }
                 try await run(configuration, clock: clock, logger: logger, test)
             }
         }
