@@ -290,8 +290,11 @@ public func same(_ a: User?, _ b: User?) -> Bool {
         && abs(a.createdAt.timeIntervalSince(b.createdAt)) < 0.000_002
 }
 
-/// Polls `condition` every 5 ms until it holds; fails after `limit` (5 s unless told).
-public func waitUntil(within limit: Duration = .seconds(5), _ condition: @Sendable () async -> Bool) async throws {
+/// Polls `condition` every 5 ms until it holds; fails after `limit` (30 s unless told).
+/// The limit is reached only when something is wrong, so it is generous: CI runs every suite
+/// at once on two cores beside PostgreSQL, and there a condition that waits on the database
+/// (forty bookings, a lock taken, a notification heard) has taken more than 5 s.
+public func waitUntil(within limit: Duration = .seconds(30), _ condition: @Sendable () async -> Bool) async throws {
     let deadline = ContinuousClock.now + limit
     while !(await condition()) {
         guard ContinuousClock.now < deadline else { throw HarnessError("condition not met within \(limit)") }
