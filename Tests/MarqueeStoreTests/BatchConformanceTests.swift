@@ -14,18 +14,22 @@ struct BatchConformanceTests {
             let store = fixture.store
             let show = try await store.makeShow(seats: 10)
             var users: [String: User] = [:]
-            for name in ["Ann", "Bob", "Cal", "Dee", "Eve", "Fay", "Gil"] { users[name] = try await store.makeUser(name) }
+            for name in ["Ann", "Bob", "Cal", "Dee", "Eve", "Fay", "Gil", "Hal"] { users[name] = try await store.makeUser(name) }
             let now = Date()
             _ = try await store.book([9], of: show, by: users["Dee"]!, now: now)
             let key = IdempotencyKey(userId: users["Gil"]!.id, key: "gil-1", fingerprint: "f")
             #expect(try await store.beginIdempotent(key, now: now, staleAfter: .seconds(60)) == .proceed)
             let stored = StoredResponse(status: 201, body: #"{"the":"answer"}"#)
 
-            func request(_ name: String, _ seats: [Int], hold: Bool = false) throws -> BookingRequest {
+            let pass = UUID().uuidString.lowercased()
+            func request(_ name: String, _ seats: [Int], hold: Bool = false, queuePass: String? = nil) throws
+                -> BookingRequest
+            {
                 let user = users[name]!
                 return BookingRequest(
                     showId: show.id, userId: user.id, userName: user.name, seats: try SeatSet(seats, maximum: 100),
-                    holdUntil: hold ? now.addingTimeInterval(60) : nil, maxActiveHolds: hold ? 1 : nil)
+                    holdUntil: hold ? now.addingTimeInterval(60) : nil, maxActiveHolds: hold ? 1 : nil,
+                    queueEntryId: queuePass)
             }
             var gil = try request("Gil", [6])
             gil.idempotency = (key, stored)
@@ -38,6 +42,8 @@ struct BatchConformanceTests {
                 try request("Fay", [5], hold: true),
                 try request("Fay", [7], hold: true),  // her second hold, over a cap of 1
                 gil,
+                try request("Hal", [8], queuePass: pass),
+                try request("Hal", [10], queuePass: pass),  // the pass has booked, earlier in this batch
             ]
             let results = try await store.bookTogether(batch.map { ($0, now) })
 
@@ -50,9 +56,11 @@ struct BatchConformanceTests {
             #expect(try results[5].get().status == .pending)
             #expect(results[6].failure == .tooManyHolds(limit: 1))
             #expect(try results[7].get().id == gil.id)
+            #expect(try results[8].get().seats == [8])
+            #expect(results[9].failure == .queuePass(.used))
 
             // What was stored is what was answered, and nothing else.
-            #expect(try await store.show(id: show.id, now: now)?.takenSeats == [1, 2, 3, 4, 5, 6, 9])
+            #expect(try await store.show(id: show.id, now: now)?.takenSeats == [1, 2, 3, 4, 5, 6, 8, 9])
             for (request, result) in zip(batch, results) {
                 let booking = try await store.booking(id: request.id)
                 switch result {
@@ -65,7 +73,9 @@ struct BatchConformanceTests {
             #expect(try await store.beginIdempotent(key, now: now, staleAfter: .seconds(60)) == .replay(stored))
             // One event per booking made, in the batch's order.
             let events = try await store.events(after: 0, orAmong: [], limit: 100).filter { $0.bookingId != nil }
-            #expect(events.map(\.kind) == [.bookingConfirmed, .bookingConfirmed, .bookingConfirmed, .holdCreated, .bookingConfirmed])
+            #expect(events.map(\.kind) == [
+                .bookingConfirmed, .bookingConfirmed, .bookingConfirmed, .holdCreated, .bookingConfirmed, .bookingConfirmed,
+            ])
         }
     }
 

@@ -182,12 +182,12 @@ struct PostgresPartitionTests {
                         return nil
                     }
                     func bookMany(_ seat: Int32) async throws {
-                        let request = """
-                            [{"id": "\(UUID())", "show_id": "\(sid)", "user_id": "\(uid)", "user_name": "Ann",
-                              "seats": [\(seat)], "now_us": \(Int64(Date().timeIntervalSince1970 * 1_000_000))}]
-                            """
                         for try await outcome in try await connection.query(
-                            "SELECT result_outcome FROM marquee_book_many(\(request)::jsonb)", logger: Self.logger
+                            """
+                            SELECT result_outcome FROM marquee_book_many(
+                                \([UUID()]), \([sid]), \([uid]), '{Ann}', '{1}', \([seat]), ARRAY[now()],
+                                '{NULL}', '{NULL}', '{NULL}', '{NULL}', '{NULL}', '{NULL}')
+                            """, logger: Self.logger
                         ).decode(String.self) {
                             #expect(outcome == "booked")
                         }

@@ -1,4 +1,5 @@
 import Foundation
+import MarqueeCore
 import PostgresNIO
 
 /// The statements that run for every booking, prepared once per connection. A query sent
@@ -52,18 +53,68 @@ enum PostgresStatements {
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
-    /// `marquee_book_many`: a batch of bookings as a JSON array, one round trip.
+    /// `marquee_book_many`: a batch of bookings, one array per field, one round trip.
     struct BookMany: PostgresPreparedStatement {
         static let name = "marquee_book_many"
-        static let sql = "SELECT result_index, result_outcome, result_seats FROM marquee_book_many($1::jsonb)"
-        static let bindingDataTypes: [PostgresDataType] = [.text]
+        static let sql = """
+            SELECT result_index, result_outcome, result_seats
+            FROM marquee_book_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            """
+        static let bindingDataTypes: [PostgresDataType] = [
+            .uuidArray, .uuidArray, .uuidArray, .textArray, .int4Array, .int4Array, .timestamptzArray,
+            .timestamptzArray, .int4Array, .textArray, .int4Array, .textArray, .uuidArray,
+        ]
         typealias Row = (Int32, String, [Int32]?)
 
-        var requests: String
+        var ids: [UUID] = []
+        var shows: [UUID] = []
+        var users: [UUID] = []
+        var userNames: [String] = []
+        /// How many of `seats` are each request's, in order.
+        var seatCounts: [Int32] = []
+        /// Every request's seats, one request after another.
+        var seats: [Int32] = []
+        var nows: [Date] = []
+        var expires: [Date?] = []
+        var maxHolds: [Int32?] = []
+        var idempotencyKeys: [String?] = []
+        var answerStatuses: [Int32?] = []
+        var answerBodies: [String?] = []
+        var queueEntries: [UUID?] = []
+
+        var isEmpty: Bool { ids.isEmpty }
+
+        mutating func append(_ request: BookingRequest, id: UUID, show: UUID, user: UUID, now: Date) {
+            ids.append(id)
+            shows.append(show)
+            users.append(user)
+            userNames.append(request.userName)
+            seatCounts.append(Int32(request.seats.seats.count))
+            seats += request.seats.seats.map { Int32($0) }
+            nows.append(now)
+            expires.append(request.holdUntil)
+            maxHolds.append(request.maxActiveHolds.map { Int32($0) })
+            idempotencyKeys.append(request.idempotency?.key.key)
+            answerStatuses.append(request.idempotency.map { Int32($0.response.status) })
+            answerBodies.append(request.idempotency?.response.body)
+            queueEntries.append(request.queueEntryId.flatMap(Identifier.uuid))
+        }
 
         func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(requests)
+            var bindings = PostgresBindings(capacity: 13)
+            bindings.append(ids)
+            bindings.append(shows)
+            bindings.append(users)
+            bindings.append(userNames)
+            bindings.append(seatCounts)
+            bindings.append(seats)
+            bindings.append(nows)
+            bindings.append(NullableArray(expires))
+            bindings.append(NullableArray(maxHolds))
+            bindings.append(NullableArray(idempotencyKeys))
+            bindings.append(NullableArray(answerStatuses))
+            bindings.append(NullableArray(answerBodies))
+            bindings.append(NullableArray(queueEntries))
             return bindings
         }
 

@@ -28,24 +28,21 @@ extension PostgresStore {
         // Requests whose ids are not UUIDs are refused here, as book(_:now:) refuses them.
         var results = [Result<Booking, MarqueeError>?](repeating: nil, count: batch.count)
         var sent: [Int] = []
-        var items: [BatchItem] = []
+        var statement = PostgresStatements.BookMany()
         for (index, (request, now)) in batch.enumerated() {
-            guard Identifier.uuid(request.showId) != nil, Identifier.uuid(request.id) != nil else {
+            guard let show = Identifier.uuid(request.showId), let id = Identifier.uuid(request.id) else {
                 results[index] = .failure(.notFound("show"))
                 continue
             }
-            guard Identifier.uuid(request.userId) != nil else {
+            guard let user = Identifier.uuid(request.userId) else {
                 results[index] = .failure(.notFound("user"))
                 continue
             }
             sent.append(index)
-            items.append(BatchItem(request, now: now))
+            statement.append(request, id: id, show: show, user: user, now: now)
         }
-        if !items.isEmpty {
-            let json = String(decoding: try JSONEncoder().encode(items), as: UTF8.self)
-            for (position, outcome, detail) in try await client.execute(
-                PostgresStatements.BookMany(requests: json), logger: logger)
-            {
+        if !statement.isEmpty {
+            for (position, outcome, detail) in try await client.execute(statement, logger: logger) {
                 guard (1...sent.count).contains(Int(position)) else { throw BookingFunctionError.unexpectedAnswer }
                 let index = sent[Int(position) - 1]
                 results[index] = try Self.result(of: batch[index].request, at: batch[index].now, outcome: outcome, detail: detail)
@@ -83,38 +80,6 @@ extension PostgresStore {
         case .conflict: .failure(.seatsTaken((detail ?? []).map(Int.init)))
         case .tooManyHolds: .failure(.tooManyHolds(limit: Int(detail?.first ?? 0)))
         case .passUsed: .failure(.queuePass(.used))
-        }
-    }
-
-    /// One request as `marquee_book_many` reads it; nil fields are left out (SQL NULL).
-    struct BatchItem: Encodable {
-        var id: String
-        var show_id: String
-        var user_id: String
-        var user_name: String
-        var seats: [Int]
-        var now_us: Int64
-        var expires_us: Int64?
-        var max_holds: Int?
-        var idem_key: String?
-        var idem_status: Int?
-        var idem_body: String?
-        var queue_entry: String?
-
-        init(_ request: BookingRequest, now: Date) {
-            func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
-            id = request.id
-            show_id = request.showId
-            user_id = request.userId
-            user_name = request.userName
-            seats = request.seats.seats
-            now_us = micros(now)
-            expires_us = request.holdUntil.map(micros)
-            max_holds = request.maxActiveHolds
-            idem_key = request.idempotency?.key.key
-            idem_status = request.idempotency?.response.status
-            idem_body = request.idempotency?.response.body
-            queue_entry = request.queueEntryId
         }
     }
 
