@@ -35,6 +35,7 @@ struct MarqueeMetrics: Sendable {
     private let requests = RequestMetrics()
     private let bookingDurations: [BookingOutcome: CoreMetrics.Timer]
     private let seatConflicts: CoreMetrics.Counter
+    private let bookingBatchSizes: CoreMetrics.Recorder
 
     /// Makes every metric exist from the start, at zero, so dashboards and alerts find them
     /// before the first conflict, failure or expiry.
@@ -47,8 +48,10 @@ struct MarqueeMetrics: Sendable {
         }
         self.bookingDurations = bookingDurations
         self.seatConflicts = Counter(label: "marquee_seat_conflicts_total", factory: factory)
+        self.bookingBatchSizes = Recorder(label: "marquee_booking_batch_size", factory: factory)
+        seatConflicts.increment(by: 0)
         for label in [
-            "marquee_seat_conflicts_total", "marquee_holds_expired_total", "marquee_login_failures_total",
+            "marquee_holds_expired_total", "marquee_login_failures_total",
             "marquee_bookings_refused_total", "marquee_queue_admitted_total",
         ] {
             Counter(label: label, factory: factory).increment(by: 0)
@@ -80,7 +83,7 @@ struct MarqueeMetrics: Sendable {
 
     /// How many booking requests went into one transaction.
     func bookingBatch(size: Int) {
-        Recorder(label: "marquee_booking_batch_size", factory: factory).record(size)
+        bookingBatchSizes.record(size)
     }
 
     /// A booking request refused by admission (503), before any work.
