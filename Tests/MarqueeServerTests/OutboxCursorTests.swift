@@ -10,7 +10,7 @@ import Testing
     static func event(_ id: Int64, show: String = "s1", _ kind: BookingEvent.Kind = .bookingConfirmed, seats: [Int] = [1])
         -> BookingEvent
     {
-        BookingEvent(id: id, kind: kind, showId: show, bookingId: "b\(id)", seats: seats, createdAt: Date(), payload: "{}")
+        BookingEvent(id: id, kind: kind, showId: show, bookingId: "b\(id)", seats: seats, createdAt: Date())
     }
     @Test func theCursorPassesEachEventOnOnceEvenWhenAnEarlierIdCommitsLate() {
         var cursor = OutboxCursor(after: 10)

@@ -134,7 +134,7 @@ enum PostgresStatements {
             ) AS e ORDER BY id LIMIT $3
             """
         static let bindingDataTypes: [PostgresDataType] = [.int8, .int8Array, .int4]
-        typealias Row = (Int64, String, UUID, UUID?, [Int32], Date, String)
+        typealias Row = (Int64, String, UUID, UUID?, [Int32], Date)
 
         var after: Int64
         var missing: [Int64]

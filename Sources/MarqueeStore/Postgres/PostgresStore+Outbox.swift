@@ -71,7 +71,7 @@ extension PostgresStore {
         return count
     }
 
-    static let eventColumns = "id, type, show_id, booking_id, seats, created_at, payload::text"
+    static let eventColumns = "id, type, show_id, booking_id, seats, created_at"
 
     static func events(_ rows: PostgresRowSequence) async throws -> [BookingEvent] {
         var events: [BookingEvent] = []
@@ -82,10 +82,10 @@ extension PostgresStore {
     }
 
     static func event(_ row: PostgresStatements.Events.Row) -> BookingEvent? {
-        let (id, type, show, booking, seats, createdAt, payload) = row
+        let (id, type, show, booking, seats, createdAt) = row
         guard let kind = BookingEvent.Kind(rawValue: type) else { return nil }
         return BookingEvent(
             id: id, kind: kind, showId: Identifier.text(show), bookingId: booking.map(Identifier.text),
-            seats: seats.map(Int.init).sorted(), createdAt: createdAt, payload: payload)
+            seats: seats.map(Int.init).sorted(), createdAt: createdAt)
     }
 }

@@ -79,13 +79,13 @@ extension SQLiteStore {
         }
     }
 
-    static let eventColumns = "id, type, show_id, booking_id, seats, created_at, payload"
+    static let eventColumns = "id, type, show_id, booking_id, seats, created_at"
 
     static func event(_ row: Row) -> BookingEvent? {
         guard let kind = BookingEvent.Kind(rawValue: row["type"]) else { return nil }
         return BookingEvent(
             id: row["id"], kind: kind, showId: row["show_id"], bookingId: row["booking_id"],
-            seats: seats(fromJSON: row["seats"]), createdAt: Micros.date(row["created_at"]), payload: row["payload"])
+            seats: seats(fromJSON: row["seats"]), createdAt: Micros.date(row["created_at"]))
     }
 
     /// Seat lists are stored as JSON arrays of integers, `[3,4]`.
