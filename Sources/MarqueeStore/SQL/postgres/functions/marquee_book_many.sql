@@ -5,7 +5,7 @@
 -- element of each being the i-th request's (NULL where marquee_book takes NULL), except
 -- the seats: p_seats holds every request's seats one after another, and p_seat_counts how
 -- many of them are each request's. Arrays, not a JSON document: building and parsing the
--- JSON was about 5 % of a booking's instructions, server and database together
+-- JSON was about 4 % of a booking's instructions, server and database together
 -- (docs/PERFORMANCE.md, "The batch as arrays"). One row per request: its 1-based
 -- position, then marquee_book's outcome and seats.
 CREATE OR REPLACE FUNCTION marquee_book_many(
