@@ -18,14 +18,26 @@
 -- PostgresBookingCostTests). The hold cap's user lock is FOR NO KEY UPDATE: it serialises
 -- one user's holds without blocking other transactions' foreign-key checks for that user,
 -- which could deadlock two batches.
-CREATE OR REPLACE FUNCTION marquee_book(
-    p_booking uuid, p_show uuid, p_user uuid, p_user_name text, p_seats int[],
+--
+-- It is two functions. marquee_book_locked decides and writes one booking of a show its
+-- caller has locked, whose claims' key to their booking its caller has deferred (SET
+-- CONSTRAINTS ALL DEFERRED, then IMMEDIATE once the booking is written: migrations/0014
+-- says why never at COMMIT). Called without that, its first claim is refused at once by the
+-- key: an error, never a booking without its check. marquee_book is one booking alone: it
+-- locks the show, defers, calls it and checks. marquee_book_many does the same for a batch,
+-- with one lock statement and one deferral for all of it. The statements a booking runs
+-- are few on purpose: each is an executor start and end, tens of thousands of
+-- instructions, so the range check is an expression, the answer is set rather than
+-- selected, and marquee_book_locked is called as an expression, not read as a table
+-- (docs/PERFORMANCE.md, "Fewer statements per booking").
+CREATE OR REPLACE FUNCTION marquee_book_locked(
+    p_total int, p_booking uuid, p_show uuid, p_user uuid, p_user_name text, p_seats int[],
     p_now timestamptz, p_expires timestamptz, p_max_holds int,
-    p_idem_key text, p_idem_status int, p_idem_body text, p_queue_entry uuid
-) RETURNS TABLE (result_outcome text, result_seats int[])
+    p_idem_key text, p_idem_status int, p_idem_body text, p_queue_entry uuid,
+    OUT result_outcome text, OUT result_seats int[]
+)
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_total int;
     v_holds int;
     v_taken int[];
     v_lapsed uuid[];
@@ -33,15 +45,16 @@ DECLARE
     v_mine int[];
     v_mine_rows tid[];
 BEGIN
-    -- 1. Lock the show row: every change to this show's seats queues here.
-    SELECT s.total_seats INTO v_total FROM shows s WHERE s.id = p_show FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN QUERY SELECT 'show_not_found'::text, NULL::int[];
+    -- 1. The caller has locked the show row (every change to this show's seats queues
+    -- there) and passes its total_seats: NULL when there is no such show.
+    IF p_total IS NULL THEN
+        result_outcome := 'show_not_found';
         RETURN;
     END IF;
-    -- 2. Every seat must exist.
-    IF EXISTS (SELECT 1 FROM unnest(p_seats) AS n WHERE n < 1 OR n > v_total) THEN
-        RETURN QUERY SELECT 'out_of_range'::text, ARRAY[v_total];
+    -- 2. Every seat must exist. ALL over the array is an expression, not a query.
+    IF NOT (1 <= ALL (p_seats) AND p_total >= ALL (p_seats)) THEN
+        result_outcome := 'out_of_range';
+        result_seats := ARRAY[p_total];
         RETURN;
     END IF;
     -- A hold counts against the user's cap; the user row lock serialises their holds.
@@ -50,7 +63,8 @@ BEGIN
         SELECT count(*) INTO v_holds FROM bookings b
         WHERE b.user_id = p_user AND b.status = 'PENDING' AND b.expires_at > p_now;
         IF v_holds >= p_max_holds THEN
-            RETURN QUERY SELECT 'too_many_holds'::text, ARRAY[p_max_holds];
+            result_outcome := 'too_many_holds';
+            result_seats := ARRAY[p_max_holds];
             RETURN;
         END IF;
     END IF;
@@ -60,7 +74,7 @@ BEGIN
     -- it plans this one afresh on every call, so a booking without a pass would pay for it.
     IF p_queue_entry IS NOT NULL THEN
         IF EXISTS (SELECT 1 FROM bookings b WHERE b.show_id = p_show AND b.queue_entry_id = p_queue_entry) THEN
-            RETURN QUERY SELECT 'pass_used'::text, NULL::int[];
+            result_outcome := 'pass_used';
             RETURN;
         END IF;
     END IF;
@@ -69,8 +83,7 @@ BEGIN
     -- CONFLICT DO NOTHING makes a seat that has one a shortfall in the count instead of an
     -- error. This statement keeps one generic plan; the read below is planned afresh on
     -- every call on partitioned tables, which was a fifth of a booking's instructions.
-    -- Their key to the booking is checked once the booking is written (below).
-    SET CONSTRAINTS ALL DEFERRED;
+    -- Their key to the booking is checked once the booking is written, by the caller.
     INSERT INTO seat_claims (show_id, seat, booking_id, expires_at)
     SELECT p_show, n, p_booking, p_expires FROM unnest(p_seats) AS n
     ON CONFLICT DO NOTHING;
@@ -92,8 +105,8 @@ BEGIN
             -- A refusal leaves nothing behind: our claims go, by the row addresses just read
             -- (one statement, one plan; under the show's lock nothing else moves them).
             DELETE FROM seat_claims c WHERE c.show_id = p_show AND c.ctid = ANY (v_mine_rows);
-            SET CONSTRAINTS ALL IMMEDIATE;
-            RETURN QUERY SELECT 'conflict'::text, ARRAY(SELECT t FROM unnest(v_taken) AS t ORDER BY t);
+            result_outcome := 'conflict';
+            result_seats := v_taken;  -- in seat order (the aggregate's ORDER BY)
             RETURN;
         END IF;
         IF cardinality(v_lapsed) = 0 THEN
@@ -111,20 +124,39 @@ BEGIN
         INSERT INTO seat_claims (show_id, seat, booking_id, expires_at)
         SELECT p_show, n, p_booking, p_expires FROM unnest(p_seats) AS n WHERE n <> ALL (v_mine);
     END IF;
-    -- 4. The booking. Its claims, written above, refer to it: the deferred check of that key
-    -- runs now, inside this call (migrations/0014 says why never at commit).
+    -- 4. The booking. Its claims, written above, refer to it.
     INSERT INTO bookings (id, show_id, user_id, user_name, seats, status, created_at, expires_at,
                           idempotency_key, queue_entry_id)
     VALUES (p_booking, p_show, p_user, p_user_name, p_seats,
             CASE WHEN p_expires IS NULL THEN 'CONFIRMED' ELSE 'PENDING' END, p_now, p_expires,
             p_idem_key, p_queue_entry);
-    SET CONSTRAINTS ALL IMMEDIATE;
     -- 5. The answer under its idempotency key, in the same transaction as the booking.
     IF p_idem_key IS NOT NULL THEN
         UPDATE idempotency_keys k
         SET response_status = p_idem_status, response_body = p_idem_body, booking_id = p_booking, show_id = p_show
         WHERE k.user_id = p_user AND k.key = p_idem_key;
     END IF;
-    RETURN QUERY SELECT 'booked'::text, NULL::int[];
+    result_outcome := 'booked';
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION marquee_book(
+    p_booking uuid, p_show uuid, p_user uuid, p_user_name text, p_seats int[],
+    p_now timestamptz, p_expires timestamptz, p_max_holds int,
+    p_idem_key text, p_idem_status int, p_idem_body text, p_queue_entry uuid
+) RETURNS TABLE (result_outcome text, result_seats int[])
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_total int;
+    v_answer record;
+BEGIN
+    SELECT s.total_seats INTO v_total FROM shows s WHERE s.id = p_show FOR UPDATE;
+    SET CONSTRAINTS ALL DEFERRED;
+    v_answer := marquee_book_locked(v_total, p_booking, p_show, p_user, p_user_name, p_seats, p_now, p_expires,
+                                    p_max_holds, p_idem_key, p_idem_status, p_idem_body, p_queue_entry);
+    SET CONSTRAINTS ALL IMMEDIATE;
+    result_outcome := v_answer.result_outcome;
+    result_seats := v_answer.result_seats;
+    RETURN NEXT;
 END;
 $$;
